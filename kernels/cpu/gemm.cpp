@@ -1,0 +1,120 @@
+// CPU GEMM: cblas when the build found a BLAS, else a cache-blocked loop.
+#include "kernels/cpu/gemm.h"
+
+#include <algorithm>
+#include <climits>
+#include <vector>
+
+#ifdef NOVA_WITH_BLAS
+#include <cblas.h>
+#endif
+
+namespace nova::kernels::cpu {
+namespace {
+
+// Fallback blocking: a (kBlockK x kBlockN) panel of op(B) is packed row-major
+// (512 KiB in float) and streamed against one row of C at a time.
+constexpr int64_t kBlockK = 256;
+constexpr int64_t kBlockN = 512;
+// Below this many multiply-adds per panel the loop stays on one thread.
+constexpr int64_t kParallelMinWork = int64_t(1) << 15;
+
+// C = beta * C; beta == 0 overwrites, so NaN or garbage in C is not read (as in BLAS).
+template <typename T>
+void scale_output(T* c, int64_t count, T beta) {
+  if (beta == T(0)) {
+    std::fill(c, c + count, T(0));
+  } else if (beta != T(1)) {
+    for (int64_t i = 0; i < count; ++i) c[i] *= beta;
+  }
+}
+
+template <typename T>
+void gemm_loop(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bool trans_a,
+               bool trans_b, T alpha, T beta) {
+  scale_output(c, m * n, beta);
+  if (k == 0 || alpha == T(0)) return;
+  std::vector<T> panel(static_cast<size_t>(std::min(k, kBlockK) * std::min(n, kBlockN)));
+  for (int64_t j0 = 0; j0 < n; j0 += kBlockN) {
+    const int64_t nb = std::min(kBlockN, n - j0);
+    for (int64_t k0 = 0; k0 < k; k0 += kBlockK) {
+      const int64_t kb = std::min(kBlockK, k - k0);
+      // panel[kk, j] = op(B)[k0 + kk, j0 + j]
+      T* p = panel.data();
+      for (int64_t kk = 0; kk < kb; ++kk) {
+        for (int64_t j = 0; j < nb; ++j) {
+          p[kk * nb + j] = trans_b ? b[(j0 + j) * k + k0 + kk] : b[(k0 + kk) * n + j0 + j];
+        }
+      }
+      // Each row of C is owned by one thread and summed over k in a fixed
+      // order, so the result does not depend on the thread count.
+#pragma omp parallel for schedule(static) if (m * nb * kb >= kParallelMinWork)
+      for (int64_t i = 0; i < m; ++i) {
+        T* crow = c + i * n + j0;
+        for (int64_t kk = 0; kk < kb; ++kk) {
+          const T aik = alpha * (trans_a ? a[(k0 + kk) * m + i] : a[i * k + k0 + kk]);
+          const T* prow = p + kk * nb;
+#pragma omp simd
+          for (int64_t j = 0; j < nb; ++j) crow[j] += aik * prow[j];
+        }
+      }
+    }
+  }
+}
+
+#ifdef NOVA_WITH_BLAS
+bool fits_blas_int(int64_t m, int64_t n, int64_t k) {
+  const int64_t limit = INT_MAX;
+  return m <= limit && n <= limit && k <= limit;
+}
+
+void blas_gemm(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+               bool trans_b, float alpha, float beta) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, std::max(1, trans_a ? m : k),
+              b, std::max(1, trans_b ? k : n), beta, c, std::max(1, n));
+}
+
+void blas_gemm(double* c, const double* a, const double* b, int m, int n, int k, bool trans_a,
+               bool trans_b, double alpha, double beta) {
+  cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, std::max(1, trans_a ? m : k),
+              b, std::max(1, trans_b ? k : n), beta, c, std::max(1, n));
+}
+#endif
+
+}  // namespace
+
+template <typename T>
+void gemm(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bool trans_a, bool trans_b,
+          T alpha, T beta) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    scale_output(c, m * n, beta);
+    return;
+  }
+#ifdef NOVA_WITH_BLAS
+  // Leading dimensions must fit BLAS's 32-bit int; larger products use the loop.
+  if (fits_blas_int(m, n, k)) {
+    blas_gemm(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), trans_a,
+              trans_b, alpha, beta);
+    return;
+  }
+#endif
+  gemm_loop(c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
+}
+
+bool gemm_uses_blas() {
+#ifdef NOVA_WITH_BLAS
+  return true;
+#else
+  return false;
+#endif
+}
+
+template void gemm<float>(float*, const float*, const float*, int64_t, int64_t, int64_t, bool, bool,
+                          float, float);
+template void gemm<double>(double*, const double*, const double*, int64_t, int64_t, int64_t, bool,
+                           bool, double, double);
+
+}  // namespace nova::kernels::cpu

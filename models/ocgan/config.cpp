@@ -1,0 +1,159 @@
+#include "models/ocgan/config.h"
+
+#include <cstdio>
+
+#include "engine/error.h"
+#include "kernels/common/shapes.h"
+
+namespace nova::ocgan {
+
+namespace {
+constexpr int64_t kKernel = 5, kStride = 2, kPadding = 2;
+}
+
+int64_t Config::latent_size() const {
+  int64_t s = image_size;
+  for (int64_t i = 0; i < depth; ++i) s = kernels::conv_out_size(s, kKernel, kStride, kPadding, 1);
+  return s;
+}
+
+void Config::validate() const {
+  NOVA_CHECK(image_channels == 1 || image_channels == 3,
+             "OCGAN: images must have 1 or 3 channels, got ", image_channels);
+  NOVA_CHECK(depth >= 1 && depth <= 6, "OCGAN: --depth must be 1..6, got ", depth);
+  NOVA_CHECK(image_size >= 8 && latent_size() >= 1, "OCGAN: image size ", image_size,
+             " is too small for ", depth, " stride-2 layers");
+  NOVA_CHECK(base_channels >= 1 && latent_channels >= 1 && visual_base_channels >= 1 &&
+                 classifier_base_channels >= 1,
+             "OCGAN: channel counts must be positive");
+  NOVA_CHECK(noise_std >= 0.0, "OCGAN: --noise-std must be >= 0, got ", noise_std);
+  NOVA_CHECK(lambda_mse >= 0.0 && visual_weight >= 0.0 && latent_weight >= 0.0,
+             "OCGAN: loss weights must be >= 0");
+  NOVA_CHECK(mining_steps >= 0, "OCGAN: --mining-steps must be >= 0, got ", mining_steps);
+  NOVA_CHECK(mining_step_size > 0.0, "OCGAN: --mining-step-size must be > 0, got ",
+             mining_step_size);
+  NOVA_CHECK(lr > 0.0, "OCGAN: --lr must be > 0, got ", lr);
+  NOVA_CHECK(batch_size >= 2,
+             "OCGAN: --batch-size must be at least 2 (batchnorm needs a batch), got ", batch_size);
+}
+
+namespace {
+
+std::string join(const std::vector<int64_t>& v) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
+  return out;
+}
+
+std::vector<int64_t> split_ints(const std::string& text) {
+  std::vector<int64_t> out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    out.push_back(std::stoll(text.substr(start, end - start)));
+    start = end + 1;
+  }
+  return out;
+}
+
+// One table of (key, field) drives both directions so they cannot drift apart.
+template <typename Visit>
+void visit_fields(Config& c, Visit&& v) {
+  v("ocgan.preset", c.preset);
+  v("ocgan.image_channels", c.image_channels);
+  v("ocgan.image_size", c.image_size);
+  v("ocgan.depth", c.depth);
+  v("ocgan.base_channels", c.base_channels);
+  v("ocgan.latent_channels", c.latent_channels);
+  v("ocgan.leaky_slope", c.leaky_slope);
+  v("ocgan.visual_base_channels", c.visual_base_channels);
+  v("ocgan.classifier_base_channels", c.classifier_base_channels);
+  v("ocgan.latent_disc_widths", c.latent_disc_widths);
+  v("ocgan.noise_std", c.noise_std);
+  v("ocgan.lambda_mse", c.lambda_mse);
+  v("ocgan.visual_weight", c.visual_weight);
+  v("ocgan.latent_weight", c.latent_weight);
+  v("ocgan.mining_steps", c.mining_steps);
+  v("ocgan.mining_step_size", c.mining_step_size);
+  v("ocgan.mining_start_epoch", c.mining_start_epoch);
+  v("ocgan.use_latent_disc", c.use_latent_disc);
+  v("ocgan.use_visual_disc", c.use_visual_disc);
+  v("ocgan.use_classifier", c.use_classifier);
+  v("ocgan.lr", c.lr);
+  v("ocgan.beta1", c.beta1);
+  v("ocgan.beta2", c.beta2);
+  v("ocgan.batch_size", c.batch_size);
+}
+
+struct Writer {
+  std::map<std::string, std::string>& out;
+  void operator()(const char* k, const std::string& v) { out[k] = v; }
+  void operator()(const char* k, int64_t v) { out[k] = std::to_string(v); }
+  void operator()(const char* k, bool v) { out[k] = v ? "true" : "false"; }
+  void operator()(const char* k, double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    out[k] = buf;
+  }
+  void operator()(const char* k, const std::vector<int64_t>& v) { out[k] = join(v); }
+};
+
+struct Reader {
+  const std::map<std::string, std::string>& in;
+
+  template <typename F>
+  auto parse(const char* k, F f) -> decltype(f(std::string())) {
+    auto it = in.find(k);
+    NOVA_CHECK(it != in.end(), "checkpoint metadata lacks '", k, "': not an OCGAN checkpoint?");
+    try {
+      return f(it->second);
+    } catch (const std::exception&) {
+      throw Error(concat("checkpoint metadata '", k, "' = '", it->second, "' is malformed"));
+    }
+  }
+  void operator()(const char* k, std::string& v) {
+    v = parse(k, [](const std::string& s) { return s; });
+  }
+  void operator()(const char* k, int64_t& v) {
+    v = parse(k, [](const std::string& s) { return static_cast<int64_t>(std::stoll(s)); });
+  }
+  void operator()(const char* k, bool& v) {
+    v = parse(k, [](const std::string& s) { return s == "true"; });
+  }
+  void operator()(const char* k, double& v) {
+    v = parse(k, [](const std::string& s) { return std::stod(s); });
+  }
+  void operator()(const char* k, std::vector<int64_t>& v) { v = parse(k, split_ints); }
+};
+
+}  // namespace
+
+std::map<std::string, std::string> to_metadata(const Config& config) {
+  std::map<std::string, std::string> out;
+  Config copy = config;
+  visit_fields(copy, Writer{out});
+  return out;
+}
+
+Config from_metadata(const std::map<std::string, std::string>& metadata) {
+  Config c;
+  visit_fields(c, Reader{metadata});
+  c.validate();
+  return c;
+}
+
+Config preset(const std::string& name) {
+  Config c;
+  c.preset = name;
+  if (name == "paper") return c;
+  if (name == "autoencoder") {
+    c.use_latent_disc = c.use_visual_disc = c.use_classifier = false;
+    return c;
+  }
+  throw Error("--preset: unknown preset '" + name + "' (expected paper or autoencoder)");
+}
+
+std::vector<std::string> preset_names() { return {"paper", "autoencoder"}; }
+
+}  // namespace nova::ocgan

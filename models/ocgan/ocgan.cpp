@@ -1,0 +1,228 @@
+#include "models/ocgan/ocgan.h"
+
+#include "engine/autograd.h"
+#include "engine/error.h"
+#include "engine/ops.h"
+
+namespace nova::ocgan {
+
+namespace {
+
+std::vector<Tensor> concat_params(nn::Module& a, nn::Module& b) {
+  std::vector<Tensor> p = a.parameters();
+  for (Tensor& t : b.parameters()) p.push_back(t);
+  return p;
+}
+
+Tensor bce_logits_against(const Tensor& logits, double label) {
+  return bce_with_logits(logits,
+                         Tensor::full(logits.shape(), label, logits.dtype(), logits.device()));
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, double>> StepLosses::values() const {
+  std::vector<std::pair<std::string, double>> out;
+  const std::pair<const char*, const Tensor*> named[] = {
+      {"classifier", &classifier}, {"latent_disc", &latent_disc}, {"visual_disc", &visual_disc},
+      {"generator", &generator},   {"mse", &reconstruction},      {"gen_latent", &gen_latent},
+      {"gen_visual", &gen_visual}};
+  for (const auto& [name, t] : named) {
+    if (t->defined()) out.emplace_back(name, t->item());
+  }
+  return out;
+}
+
+Model::Model(const Config& config, uint64_t seed, Device device)
+    : config_(config), device_(device), gen_(seed) {
+  nets_ = build_networks(config_, gen_);
+  for (auto& [name, m] : nets_.all()) m->to(device_);
+  const optim::Adam::Options adam{config_.lr, config_.beta1, config_.beta2, 1e-8, 0.0};
+  opt_autoencoder_ =
+      std::make_unique<optim::Adam>(concat_params(*nets_.encoder, *nets_.decoder), adam);
+  opt_latent_disc_ = std::make_unique<optim::Adam>(nets_.latent_disc->parameters(), adam);
+  opt_visual_disc_ = std::make_unique<optim::Adam>(nets_.visual_disc->parameters(), adam);
+  opt_classifier_ = std::make_unique<optim::Adam>(nets_.classifier->parameters(), adam);
+  generator_offset_ = Tensor::zeros({1}, DType::Float64);
+}
+
+Shape Model::latent_shape(int64_t n) const {
+  return {n, config_.latent_channels, config_.latent_size(), config_.latent_size()};
+}
+
+Tensor Model::labels(int64_t n, double value) const {
+  return Tensor::full({n, 1}, value, DType::Float32, device_);
+}
+
+Tensor Model::random_latent(int64_t n) {
+  return uniform(latent_shape(n), gen_, -1.0, 1.0, DType::Float32, device_);
+}
+
+void Model::set_training(bool on) {
+  for (auto& [name, m] : nets_.all()) m->train(on);
+}
+
+MiningResult Model::mine(const Tensor& z0, bool measure) {
+  nn::FreezeScope frozen({nets_.encoder.get(), nets_.decoder.get(), nets_.latent_disc.get(),
+                          nets_.visual_disc.get(), nets_.classifier.get()});
+  const int64_t n = z0.size(0);
+  const Tensor in_class = labels(n, 1.0);
+  auto classifier_loss = [&](const Tensor& z) {
+    return bce_with_logits(nets_.classifier->forward(nets_.decoder->forward(z)), in_class);
+  };
+  MiningResult result;
+  result.before = z0.detach();
+  Tensor z = z0.detach().clone();
+  for (int64_t step = 0; step < config_.mining_steps; ++step) {
+    z.requires_grad_(true);
+    const Tensor loss = classifier_loss(z);
+    if (measure && step == 0) result.loss_before = loss.item();
+    // Summed over the batch, so each sample moves along its own gradient
+    // whatever the batch size.
+    scale(loss, static_cast<double>(n)).backward();
+    NoGradGuard no_grad;
+    z = clamp(add(z.detach(), scale(z.grad(), config_.mining_step_size)), -1.0, 1.0);
+  }
+  result.after = z;
+  if (measure) {
+    NoGradGuard no_grad;
+    result.loss_after = classifier_loss(z).item();
+    if (config_.mining_steps == 0) result.loss_before = result.loss_after;
+  }
+  return result;
+}
+
+StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
+  NOVA_CHECK(x.dim() == 4 && x.size(1) == config_.image_channels &&
+                 x.size(2) == config_.image_size && x.size(3) == config_.image_size,
+             "OCGAN: batch of shape ", to_string(x.shape()), " for a model of ",
+             config_.image_channels, "x", config_.image_size, "x", config_.image_size, " images");
+  set_training(true);
+  const int64_t n = x.size(0);
+  auto& nets = nets_;
+  StepLosses losses;
+
+  const Tensor noisy = add(x, normal(x.shape(), gen_, 0.0, config_.noise_std, x.dtype(), device_));
+  const Tensor l2 = random_latent(n);
+  Tensor l1, fake;
+  {
+    NoGradGuard no_grad;
+    l1 = nets.encoder->forward(noisy);
+    fake = nets.decoder->forward(l2);
+  }
+
+  // Classifier: reconstructions of real images are in class, decodings of
+  // random latent samples are not.
+  if (config_.use_classifier) {
+    Tensor reconstruction;
+    {
+      NoGradGuard no_grad;
+      reconstruction = nets.decoder->forward(l1);
+    }
+    losses.classifier = add(bce_logits_against(nets.classifier->forward(fake), 0.0),
+                            bce_logits_against(nets.classifier->forward(reconstruction), 1.0));
+    opt_classifier_->zero_grad();
+    losses.classifier.backward();
+    opt_classifier_->step();
+  }
+
+  // Discriminators: U(-1, 1) samples and real images are "real", encodings
+  // and decodings of random samples are "fake".
+  if (config_.use_latent_disc) {
+    losses.latent_disc = add(bce_logits_against(nets.latent_disc->forward(l1), 0.0),
+                             bce_logits_against(nets.latent_disc->forward(l2), 1.0));
+    opt_latent_disc_->zero_grad();
+    losses.latent_disc.backward();
+    opt_latent_disc_->step();
+  }
+  if (config_.use_visual_disc) {
+    losses.visual_disc = add(bce_logits_against(nets.visual_disc->forward(fake), 0.0),
+                             bce_logits_against(nets.visual_disc->forward(x), 1.0));
+    opt_visual_disc_->zero_grad();
+    losses.visual_disc.backward();
+    opt_visual_disc_->step();
+  }
+
+  // Informative-negative mining moves the random batch to where the
+  // classifier sees out-of-class decodings.
+  Tensor negatives = l2;
+  if (config_.use_classifier && config_.mining_steps > 0 && epoch >= config_.mining_start_epoch) {
+    negatives = mine(l2, false).after;
+  }
+
+  // Autoencoder: reconstruction plus fooling both discriminators. The terms
+  // Dl(l2, 0) and Dv(x, 0) of Algorithm 1 do not depend on the autoencoder
+  // and are left out.
+  {
+    nn::FreezeScope frozen({nets.latent_disc.get(), nets.visual_disc.get(), nets.classifier.get()});
+    const Tensor latent = nets.encoder->forward(noisy);
+    losses.reconstruction = mse_loss(nets.decoder->forward(latent), x);
+    Tensor total = scale(losses.reconstruction, config_.lambda_mse);
+    if (config_.use_latent_disc) {
+      losses.gen_latent = bce_logits_against(nets.latent_disc->forward(latent), 1.0);
+      total = add(total, scale(losses.gen_latent, config_.latent_weight));
+    }
+    if (config_.use_visual_disc) {
+      losses.gen_visual =
+          bce_logits_against(nets.visual_disc->forward(nets.decoder->forward(negatives)), 1.0);
+      total = add(total, scale(losses.gen_visual, config_.visual_weight));
+    }
+    losses.generator = total;
+    opt_autoencoder_->zero_grad();
+    total.backward();
+    opt_autoencoder_->step();
+  }
+  return losses;
+}
+
+Tensor Model::decode(const Tensor& z) {
+  NoGradGuard no_grad;
+  set_training(false);
+  Tensor out = nets_.decoder->forward(z);
+  set_training(true);
+  return out;
+}
+
+Tensor Model::reconstruct(const Tensor& x) {
+  NoGradGuard no_grad;
+  set_training(false);
+  Tensor out = nets_.decoder->forward(nets_.encoder->forward(x));
+  set_training(true);
+  return out;
+}
+
+Tensor Model::novelty_scores(const Tensor& x) {
+  NoGradGuard no_grad;
+  const Tensor diff = sub(reconstruct(x), x);
+  return mean_per_sample(mul(diff, diff));
+}
+
+nn::NamedTensors Model::network_state() {
+  nn::NamedTensors out;
+  for (auto& [prefix, m] : nets_.all()) {
+    for (auto& [name, t] : m->state()) out.emplace_back(prefix + "." + name, t);
+  }
+  return out;
+}
+
+nn::NamedTensors Model::state() {
+  nn::NamedTensors out = network_state();
+  const std::pair<const char*, optim::Adam*> optimizers[] = {
+      {"autoencoder", opt_autoencoder_.get()},
+      {"latent_disc", opt_latent_disc_.get()},
+      {"visual_disc", opt_visual_disc_.get()},
+      {"classifier", opt_classifier_.get()}};
+  for (const auto& [prefix, opt] : optimizers) {
+    for (auto& [name, t] : opt->state())
+      out.emplace_back(std::string("optim.") + prefix + "." + name, t);
+  }
+  generator_offset_.data<double>()[0] = static_cast<double>(gen_.offset());
+  out.emplace_back("rng.offset", generator_offset_);
+  return out;
+}
+
+void Model::state_loaded() {
+  gen_.set_offset(static_cast<uint64_t>(generator_offset_.data<double>()[0]));
+}
+
+}  // namespace nova::ocgan

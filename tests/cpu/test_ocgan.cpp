@@ -1,0 +1,116 @@
+// OCGAN: the networks' shapes, one training iteration, mining, and state.
+#include <catch2/catch.hpp>
+
+#include "engine/autograd.h"
+#include "engine/ops.h"
+#include "models/ocgan/ocgan.h"
+
+using namespace nova;
+
+namespace {
+
+// A small but complete OCGAN so the tests run in seconds on the CPU.
+ocgan::Config small_config() {
+  ocgan::Config c = ocgan::preset("paper");
+  c.base_channels = 8;
+  c.latent_channels = 8;
+  c.visual_base_channels = 4;
+  c.classifier_base_channels = 4;
+  c.latent_disc_widths = {16, 8};
+  c.batch_size = 8;
+  return c;
+}
+
+Tensor digit_like_batch(int64_t n, uint64_t seed) {
+  Generator gen(seed);
+  return uniform({n, 1, 28, 28}, gen, -1.0, 1.0);
+}
+
+std::vector<std::vector<float>> snapshot(nn::NamedTensors state) {
+  std::vector<std::vector<float>> out;
+  for (auto& [name, t] : state) out.push_back(t.to_vector());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("ocgan: the networks have the paper's shapes", "[ocgan]") {
+  ocgan::Config c = ocgan::preset("paper");
+  Generator gen(1);
+  ocgan::Networks n = ocgan::build_networks(c, gen);
+  const Tensor x = digit_like_batch(2, 2);
+  const Tensor z = n.encoder->forward(x);
+  CHECK(z.shape() == Shape{2, 256, 4, 4});                     // 28 -> 14 -> 7 -> 4
+  for (float v : z.to_vector()) REQUIRE(std::fabs(v) < 1.0f);  // tanh-bounded
+  CHECK(n.decoder->forward(z).shape() == Shape{2, 1, 28, 28});
+  CHECK(n.latent_disc->forward(z).shape() == Shape{2, 1});
+  CHECK(n.visual_disc->forward(x).shape() == Shape{2, 1});
+  CHECK(n.classifier->forward(x).shape() == Shape{2, 1});
+}
+
+TEST_CASE("ocgan: one training iteration lowers the autoencoder loss on a fixed batch", "[ocgan]") {
+  ocgan::Config c = small_config();
+  c.noise_std = 0.0;  // the loss is then a deterministic function of the batch
+  ocgan::Model model(c, 3, Device::CPU);
+  const Tensor x = digit_like_batch(8, 4);
+  auto reconstruction_loss = [&] {
+    NoGradGuard no_grad;
+    auto& n = model.networks();
+    return mse_loss(n.decoder->forward(n.encoder->forward(x)), x).item();
+  };
+  const double before = reconstruction_loss();
+  const ocgan::StepLosses losses = model.train_step(x, 0);
+  const double after = reconstruction_loss();
+  CHECK(after < before);
+  CHECK(losses.reconstruction.item() == Approx(before).epsilon(1e-5));
+  CHECK(losses.classifier.defined());
+  CHECK(losses.latent_disc.defined());
+  CHECK(losses.visual_disc.defined());
+}
+
+TEST_CASE(
+    "ocgan: mining moves the latent batch and raises the classifier's loss, "
+    "changing no parameter",
+    "[ocgan]") {
+  ocgan::Config c = small_config();
+  c.mining_steps = 5;
+  c.mining_step_size = 0.5;
+  ocgan::Model model(c, 5, Device::CPU);
+  for (int i = 0; i < 3; ++i) model.train_step(digit_like_batch(8, 10 + i), 0);
+  std::vector<std::vector<float>> params_before;
+  for (auto& [name, t] : model.network_state()) {
+    if (name.find("running") == std::string::npos) params_before.push_back(t.to_vector());
+  }
+  const Tensor z0 = model.random_latent(8);
+  const ocgan::MiningResult mined = model.mine(z0, true);
+  CHECK(mined.after.to_vector() != z0.to_vector());
+  CHECK(mined.loss_after > mined.loss_before);
+  for (float v : mined.after.to_vector()) REQUIRE(std::fabs(v) <= 1.0f);
+  std::vector<std::vector<float>> params_after;
+  for (auto& [name, t] : model.network_state()) {
+    if (name.find("running") == std::string::npos) params_after.push_back(t.to_vector());
+  }
+  CHECK(params_after == params_before);
+}
+
+TEST_CASE("ocgan: the same seed gives the same training run", "[ocgan]") {
+  ocgan::Config c = small_config();
+  ocgan::Model a(c, 9, Device::CPU), b(c, 9, Device::CPU);
+  for (int i = 0; i < 2; ++i) {
+    a.train_step(digit_like_batch(8, 20 + i), 0);
+    b.train_step(digit_like_batch(8, 20 + i), 0);
+  }
+  CHECK(snapshot(a.state()) == snapshot(b.state()));
+}
+
+TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]") {
+  ocgan::Model model(small_config(), 11, Device::CPU);
+  const Tensor x = digit_like_batch(5, 12);
+  const Tensor scores = model.novelty_scores(x);
+  REQUIRE(scores.shape() == Shape{5});
+  const auto r = model.reconstruct(x).to_vector();
+  const auto xv = x.to_vector();
+  double first = 0.0;
+  for (int i = 0; i < 784; ++i) first += (r[i] - xv[i]) * (r[i] - xv[i]);
+  CHECK(scores.to_vector()[0] == Approx(first / 784).epsilon(1e-5));
+}
