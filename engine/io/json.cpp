@@ -64,7 +64,7 @@ void JsonWriter::before_value() {
   }
   if (stack_.empty()) return;
   if (stack_.back().object) throw std::logic_error("JsonWriter: a value in an object needs a key");
-  if (!stack_.back().empty) out_ += ", ";
+  if (!stack_.back().empty) out_ += compact_ ? "," : ", ";
   stack_.back().empty = false;
 }
 

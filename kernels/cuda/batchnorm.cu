@@ -275,12 +275,12 @@ void batch_norm_forward_train(float* out, float* save_mean, float* save_invstd, 
                             count,
                             static_cast<double>(momentum),
                             static_cast<double>(eps)};
-  NOVA_LAUNCH_KERNEL(reduce_grid(s.c, splits), detail::kThreads, stream, train_stats_kernel)
-  (partials, in, s.n, s.c, s.hw, splits, args);
+  detail::launch(train_stats_kernel, reduce_grid(s.c, splits), detail::kThreads, stream, partials,
+                 in, s.n, s.c, s.hw, splits, args);
   NOVA_LAUNCH_CHECK(train_stats_kernel);
   if (splits > 1) {
-    NOVA_LAUNCH_KERNEL(detail::grid_size(s.c), detail::kThreads, stream, train_stats_finish_kernel)
-    (partials, in, s.c, s.hw, splits, args);
+    detail::launch(train_stats_finish_kernel, detail::grid_size(s.c), detail::kThreads, stream,
+                   partials, in, s.c, s.hw, splits, args);
     NOVA_LAUNCH_CHECK(train_stats_finish_kernel);
   }
   detail::launch_channel_map<1>(out, Inputs<1>{{in}}, s.n, s.c, s.hw, Normalize{coef}, stream);
@@ -293,8 +293,8 @@ void batch_norm_forward_eval(float* out, const float* in, const float* gamma, co
   NormCoef* coef = nullptr;
   double2* partials = nullptr;
   carve_workspace(stream, s.c, 1, &coef, &partials);
-  NOVA_LAUNCH_KERNEL(detail::grid_size(s.c), detail::kThreads, stream, eval_coef_kernel)
-  (coef, gamma, beta, running_mean, running_var, s.c, static_cast<double>(eps));
+  detail::launch(eval_coef_kernel, detail::grid_size(s.c), detail::kThreads, stream, coef, gamma,
+                 beta, running_mean, running_var, s.c, static_cast<double>(eps));
   NOVA_LAUNCH_CHECK(eval_coef_kernel);
   detail::launch_channel_map<1>(out, Inputs<1>{{in}}, s.n, s.c, s.hw, Normalize{coef}, stream);
 }
@@ -310,12 +310,12 @@ void batch_norm_backward(float* grad_in, float* grad_gamma, float* grad_beta, co
   double2* partials = nullptr;
   carve_workspace(stream, s.c, splits, &coef, &partials);
   const BackwardArgs args{grad_gamma, grad_beta, gamma, mean, invstd, coef, count, training};
-  NOVA_LAUNCH_KERNEL(reduce_grid(s.c, splits), detail::kThreads, stream, backward_reduce_kernel)
-  (partials, grad_out, in, s.n, s.c, s.hw, splits, args);
+  detail::launch(backward_reduce_kernel, reduce_grid(s.c, splits), detail::kThreads, stream,
+                 partials, grad_out, in, s.n, s.c, s.hw, splits, args);
   NOVA_LAUNCH_CHECK(backward_reduce_kernel);
   if (splits > 1) {
-    NOVA_LAUNCH_KERNEL(detail::grid_size(s.c), detail::kThreads, stream, backward_finish_kernel)
-    (partials, s.c, splits, args);
+    detail::launch(backward_finish_kernel, detail::grid_size(s.c), detail::kThreads, stream,
+                   partials, s.c, splits, args);
     NOVA_LAUNCH_CHECK(backward_finish_kernel);
   }
   detail::launch_channel_map<2>(grad_in, Inputs<2>{{grad_out, in}}, s.n, s.c, s.hw, GradInput{coef},

@@ -6,16 +6,16 @@
 #include <cuda_runtime.h>
 
 #include <cstdint>
+#include <utility>
 
 #include "kernels/cuda/check.h"
 #include "kernels/cuda/fast_divmod.h"
 #include "kernels/cuda/workspace.h"
 
-// Every launch goes through this macro (no dynamic shared memory):
-//   NOVA_LAUNCH_KERNEL(grid, block, stream, kernel)(arguments...);
-// A host-side emulator of the kernels (tests/cuda/emulation) defines it first.
+// The launch itself; a host-side emulator of the kernels (tests/cuda/emulation)
+// defines it first.
 #ifndef NOVA_LAUNCH_KERNEL
-#define NOVA_LAUNCH_KERNEL(grid, block, stream, ...) __VA_ARGS__<<<(grid), (block), 0, (stream)>>>
+#define NOVA_LAUNCH_KERNEL(grid, block, stream, kernel) kernel<<<(grid), (block), 0, (stream)>>>
 #endif
 
 namespace nova::kernels::cuda::detail {
@@ -29,6 +29,12 @@ inline unsigned int grid_size(int64_t n, int64_t per_thread = 1, int64_t cap = i
   if (blocks < 1) blocks = 1;
   if (blocks > cap) blocks = cap;
   return static_cast<unsigned int>(blocks);
+}
+
+// Every kernel is launched through here: kernel<<<grid, block, 0, stream>>>(args...).
+template <typename... Params, typename... Args>
+void launch(void (*kernel)(Params...), dim3 grid, dim3 block, cudaStream_t stream, Args&&... args) {
+  NOVA_LAUNCH_KERNEL(grid, block, stream, kernel)(std::forward<Args>(args)...);
 }
 
 inline bool aligned16(const void* p) { return (reinterpret_cast<uintptr_t>(p) & 15u) == 0; }
@@ -185,12 +191,11 @@ void launch_map(float* out, Inputs<N> in, const float* scalar, int64_t n, F f,
   bool vec = aligned16(out);
   for (int k = 0; k < N; ++k) vec = vec && aligned16(in.p[k]);
   if (vec) {
-    NOVA_LAUNCH_KERNEL(grid_size(n / 4 > 0 ? n / 4 : 1), kThreads, stream, map_vec4_kernel<N, F>)
-    (out, in, scalar, n, f);
+    launch(map_vec4_kernel<N, F>, grid_size(n / 4 > 0 ? n / 4 : 1), kThreads, stream, out, in,
+           scalar, n, f);
     NOVA_LAUNCH_CHECK(map_vec4_kernel);
   } else {
-    NOVA_LAUNCH_KERNEL(grid_size(n), kThreads, stream, map_scalar_kernel<N, F>)
-    (out, in, scalar, n, f);
+    launch(map_scalar_kernel<N, F>, grid_size(n), kThreads, stream, out, in, scalar, n, f);
     NOVA_LAUNCH_CHECK(map_scalar_kernel);
   }
 }
@@ -243,20 +248,20 @@ void launch_channel_map(float* out, Inputs<N> in, int64_t n, int64_t c, int64_t 
   if (fits_32(units)) {
     using I = uint32_t;
     if (vec) {
-      NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, channel_map_kernel<I, 4, N, F>)
-      (out, in, I(units), Divider<I>(hw / v), Divider<I>(c), f);
+      launch(channel_map_kernel<I, 4, N, F>, blocks, kThreads, stream, out, in, I(units),
+             Divider<I>(hw / v), Divider<I>(c), f);
     } else {
-      NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, channel_map_kernel<I, 1, N, F>)
-      (out, in, I(units), Divider<I>(hw / v), Divider<I>(c), f);
+      launch(channel_map_kernel<I, 1, N, F>, blocks, kThreads, stream, out, in, I(units),
+             Divider<I>(hw / v), Divider<I>(c), f);
     }
   } else {
     using I = int64_t;
     if (vec) {
-      NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, channel_map_kernel<I, 4, N, F>)
-      (out, in, I(units), Divider<I>(hw / v), Divider<I>(c), f);
+      launch(channel_map_kernel<I, 4, N, F>, blocks, kThreads, stream, out, in, I(units),
+             Divider<I>(hw / v), Divider<I>(c), f);
     } else {
-      NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, channel_map_kernel<I, 1, N, F>)
-      (out, in, I(units), Divider<I>(hw / v), Divider<I>(c), f);
+      launch(channel_map_kernel<I, 1, N, F>, blocks, kThreads, stream, out, in, I(units),
+             Divider<I>(hw / v), Divider<I>(c), f);
     }
   }
   NOVA_LAUNCH_CHECK(channel_map_kernel);
@@ -305,12 +310,10 @@ void launch_reduce(float* out, int64_t n, double scale, F f, cudaStream_t stream
   if (blocks > 1) {
     partials = static_cast<double*>(workspace(stream, sizeof(double) * blocks));
   }
-  NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, reduce_partials_kernel<F>)
-  (partials, out, scale, n, f);
+  launch(reduce_partials_kernel<F>, blocks, kThreads, stream, partials, out, scale, n, f);
   NOVA_LAUNCH_CHECK(reduce_partials_kernel);
   if (blocks > 1) {
-    NOVA_LAUNCH_KERNEL(1, kThreads, stream, reduce_finish_kernel<double>)
-    (out, partials, blocks, scale);
+    launch(reduce_finish_kernel<double>, 1, kThreads, stream, out, partials, blocks, scale);
     NOVA_LAUNCH_CHECK(reduce_finish_kernel);
   }
 }
@@ -408,13 +411,12 @@ void launch_channel_sum(T* out, const T* in, int64_t n, int64_t c, int64_t hw, d
   if (splits > 1) {
     partials = static_cast<double*>(workspace(stream, sizeof(double) * c * splits));
   }
-  NOVA_LAUNCH_KERNEL(dim3(static_cast<unsigned int>(c), splits), kThreads, stream,
-                     channel_sum_kernel<T>)
-  (partials, out, in, n, c, hw, splits, scale);
+  launch(channel_sum_kernel<T>, dim3(static_cast<unsigned int>(c), splits), kThreads, stream,
+         partials, out, in, n, c, hw, splits, scale);
   NOVA_LAUNCH_CHECK(channel_sum_kernel);
   if (splits > 1) {
-    NOVA_LAUNCH_KERNEL(grid_size(c), kThreads, stream, channel_sum_finish_kernel<T>)
-    (out, partials, c, splits, scale);
+    launch(channel_sum_finish_kernel<T>, grid_size(c), kThreads, stream, out, partials, c, splits,
+           scale);
     NOVA_LAUNCH_CHECK(channel_sum_finish_kernel);
   }
 }

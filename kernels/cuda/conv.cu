@@ -154,12 +154,14 @@ void forward_direct(float* out, const float* in, const float* w, const ConvShape
   if (total <= 0) return;
   if (detail::fits_32(total)) {
     using I = uint32_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), kThreads, stream, conv_forward_direct_kernel<I>)
-    (out, in, w, s, I(total), Divider<I>(s.w_out), Divider<I>(s.h_out), Divider<I>(s.c_out));
+    detail::launch(conv_forward_direct_kernel<I>, detail::grid_size(total), kThreads, stream, out,
+                   in, w, s, I(total), Divider<I>(s.w_out), Divider<I>(s.h_out),
+                   Divider<I>(s.c_out));
   } else {
     using I = int64_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), kThreads, stream, conv_forward_direct_kernel<I>)
-    (out, in, w, s, I(total), Divider<I>(s.w_out), Divider<I>(s.h_out), Divider<I>(s.c_out));
+    detail::launch(conv_forward_direct_kernel<I>, detail::grid_size(total), kThreads, stream, out,
+                   in, w, s, I(total), Divider<I>(s.w_out), Divider<I>(s.h_out),
+                   Divider<I>(s.c_out));
   }
   NOVA_LAUNCH_CHECK(conv_forward_direct_kernel);
 }
@@ -170,14 +172,14 @@ void backward_input_direct(float* grad_in, const float* grad_out, const float* w
   if (total <= 0) return;
   if (detail::fits_32(total)) {
     using I = uint32_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), kThreads, stream,
-                       conv_backward_input_direct_kernel<I>)
-    (grad_in, grad_out, w, s, I(total), Divider<I>(s.w_in), Divider<I>(s.h_in), Divider<I>(s.c_in));
+    detail::launch(conv_backward_input_direct_kernel<I>, detail::grid_size(total), kThreads, stream,
+                   grad_in, grad_out, w, s, I(total), Divider<I>(s.w_in), Divider<I>(s.h_in),
+                   Divider<I>(s.c_in));
   } else {
     using I = int64_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), kThreads, stream,
-                       conv_backward_input_direct_kernel<I>)
-    (grad_in, grad_out, w, s, I(total), Divider<I>(s.w_in), Divider<I>(s.h_in), Divider<I>(s.c_in));
+    detail::launch(conv_backward_input_direct_kernel<I>, detail::grid_size(total), kThreads, stream,
+                   grad_in, grad_out, w, s, I(total), Divider<I>(s.w_in), Divider<I>(s.h_in),
+                   Divider<I>(s.c_in));
   }
   NOVA_LAUNCH_CHECK(conv_backward_input_direct_kernel);
 }
@@ -192,14 +194,14 @@ void backward_weight_direct(float* grad_w, const float* grad_out, const float* i
       std::min<int64_t>((weights + warps_per_block - 1) / warps_per_block, int64_t(1) << 16));
   if (detail::fits_32(weights) && detail::fits_32(positions)) {
     using I = uint32_t;
-    NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, conv_backward_weight_direct_kernel<I>)
-    (grad_w, grad_out, in, s, I(weights), I(positions), Divider<I>(s.kw), Divider<I>(s.kh),
-     Divider<I>(s.c_in), Divider<I>(s.w_out), Divider<I>(s.h_out));
+    detail::launch(conv_backward_weight_direct_kernel<I>, blocks, kThreads, stream, grad_w,
+                   grad_out, in, s, I(weights), I(positions), Divider<I>(s.kw), Divider<I>(s.kh),
+                   Divider<I>(s.c_in), Divider<I>(s.w_out), Divider<I>(s.h_out));
   } else {
     using I = int64_t;
-    NOVA_LAUNCH_KERNEL(blocks, kThreads, stream, conv_backward_weight_direct_kernel<I>)
-    (grad_w, grad_out, in, s, I(weights), I(positions), Divider<I>(s.kw), Divider<I>(s.kh),
-     Divider<I>(s.c_in), Divider<I>(s.w_out), Divider<I>(s.h_out));
+    detail::launch(conv_backward_weight_direct_kernel<I>, blocks, kThreads, stream, grad_w,
+                   grad_out, in, s, I(weights), I(positions), Divider<I>(s.kw), Divider<I>(s.kh),
+                   Divider<I>(s.c_in), Divider<I>(s.w_out), Divider<I>(s.h_out));
   }
   NOVA_LAUNCH_CHECK(conv_backward_weight_direct_kernel);
 }
@@ -279,8 +281,8 @@ int choose_splits(int64_t blocks, int64_t k) {
 void finish_splits(float* out, const float* partials, int64_t total, int splits,
                    cudaStream_t stream) {
   if (splits <= 1) return;
-  NOVA_LAUNCH_KERNEL(detail::grid_size(total), kThreads, stream, splitk_reduce_kernel)
-  (out, partials, total, splits);
+  detail::launch(splitk_reduce_kernel, detail::grid_size(total), kThreads, stream, out, partials,
+                 total, splits);
   NOVA_LAUNCH_CHECK(splitk_reduce_kernel);
 }
 
@@ -695,9 +697,8 @@ bool forward_igemm(float* out, const float* in, const float* w, const ConvShape&
   if (splits > 1) {
     partials = static_cast<float*>(detail::workspace(stream, sizeof(float) * g.total * splits));
   }
-  NOVA_LAUNCH_KERNEL(dim3(grid_xy.x, grid_xy.y, splits), kGemmThreads, stream,
-                     conv_forward_igemm_kernel)
-  (splits > 1 ? partials : out, in, w, g);
+  detail::launch(conv_forward_igemm_kernel, dim3(grid_xy.x, grid_xy.y, splits), kGemmThreads,
+                 stream, splits > 1 ? partials : out, in, w, g);
   NOVA_LAUNCH_CHECK(conv_forward_igemm_kernel);
   finish_splits(out, partials, g.total, splits, stream);
   return true;
@@ -720,9 +721,8 @@ bool backward_weight_igemm(float* grad_w, const float* grad_out, const float* in
   if (splits > 1) {
     partials = static_cast<float*>(detail::workspace(stream, sizeof(float) * g.total * splits));
   }
-  NOVA_LAUNCH_KERNEL(dim3(grid_xy.x, grid_xy.y, splits), kGemmThreads, stream,
-                     conv_backward_weight_igemm_kernel)
-  (splits > 1 ? partials : grad_w, grad_out, in, g);
+  detail::launch(conv_backward_weight_igemm_kernel, dim3(grid_xy.x, grid_xy.y, splits),
+                 kGemmThreads, stream, splits > 1 ? partials : grad_w, grad_out, in, g);
   NOVA_LAUNCH_CHECK(conv_backward_weight_igemm_kernel);
   finish_splits(grad_w, partials, g.total, splits, stream);
   return true;
@@ -784,9 +784,8 @@ bool backward_input_igemm(float* grad_in, const float* grad_out, const float* w,
   if (splits > 1) {
     partials = static_cast<float*>(detail::workspace(stream, sizeof(float) * g.total * splits));
   }
-  NOVA_LAUNCH_KERNEL(dim3(grid_xy.x, grid_xy.y, splits * g.phases), kGemmThreads, stream,
-                     conv_backward_input_igemm_kernel)
-  (splits > 1 ? partials : grad_in, grad_out, w, g);
+  detail::launch(conv_backward_input_igemm_kernel, dim3(grid_xy.x, grid_xy.y, splits * g.phases),
+                 kGemmThreads, stream, splits > 1 ? partials : grad_in, grad_out, w, g);
   NOVA_LAUNCH_CHECK(conv_backward_input_igemm_kernel);
   finish_splits(grad_in, partials, g.total, splits, stream);
   return true;

@@ -160,13 +160,15 @@ void clamp_backward(float* grad_in, const float* grad_out, const float* x, float
 
 void convert(double* out, const float* in, int64_t n, cudaStream_t stream) {
   if (n <= 0) return;
-  NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, convert_kernel<double, float>)(out, in, n);
+  detail::launch(convert_kernel<double, float>, detail::grid_size(n), detail::kThreads, stream, out,
+                 in, n);
   NOVA_LAUNCH_CHECK(convert_kernel);
 }
 
 void convert(float* out, const double* in, int64_t n, cudaStream_t stream) {
   if (n <= 0) return;
-  NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, convert_kernel<float, double>)(out, in, n);
+  detail::launch(convert_kernel<float, double>, detail::grid_size(n), detail::kThreads, stream, out,
+                 in, n);
   NOVA_LAUNCH_CHECK(convert_kernel);
 }
 

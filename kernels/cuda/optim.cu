@@ -101,13 +101,12 @@ void adam_step(float* param, float* exp_avg, float* exp_avg_sq, const float* gra
   const bool vec = detail::aligned16(param) && detail::aligned16(exp_avg) &&
                    detail::aligned16(exp_avg_sq) && detail::aligned16(grad);
   if (vec) {
-    NOVA_LAUNCH_KERNEL(detail::grid_size(n / 4 > 0 ? n / 4 : 1), detail::kThreads, stream,
-                       adam_vec4_kernel)
-    (param, exp_avg, exp_avg_sq, grad, n, k);
+    detail::launch(adam_vec4_kernel, detail::grid_size(n / 4 > 0 ? n / 4 : 1), detail::kThreads,
+                   stream, param, exp_avg, exp_avg_sq, grad, n, k);
     NOVA_LAUNCH_CHECK(adam_vec4_kernel);
   } else {
-    NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, adam_kernel)
-    (param, exp_avg, exp_avg_sq, grad, n, k);
+    detail::launch(adam_kernel, detail::grid_size(n), detail::kThreads, stream, param, exp_avg,
+                   exp_avg_sq, grad, n, k);
     NOVA_LAUNCH_CHECK(adam_kernel);
   }
 }
@@ -115,9 +114,8 @@ void adam_step(float* param, float* exp_avg, float* exp_avg_sq, const float* gra
 void sgd_step(float* param, float* momentum_buf, const float* grad, int64_t n, const SgdParams& p,
               cudaStream_t stream) {
   if (n <= 0) return;
-  NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, sgd_kernel)
-  (param, momentum_buf, grad, n, p.lr, p.momentum, p.weight_decay, p.momentum != 0.0f,
-   p.first_step);
+  detail::launch(sgd_kernel, detail::grid_size(n), detail::kThreads, stream, param, momentum_buf,
+                 grad, n, p.lr, p.momentum, p.weight_decay, p.momentum != 0.0f, p.first_step);
   NOVA_LAUNCH_CHECK(sgd_kernel);
 }
 

@@ -41,16 +41,16 @@ __global__ void dropout_kernel(float* mask, int64_t n, uint64_t seed, uint64_t o
 void random_uniform(float* out, int64_t n, uint64_t seed, uint64_t offset, float lo, float hi,
                     cudaStream_t stream) {
   if (n <= 0) return;
-  NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, uniform_kernel)
-  (out, n, seed, offset, lo, hi);
+  detail::launch(uniform_kernel, detail::grid_size(n), detail::kThreads, stream, out, n, seed,
+                 offset, lo, hi);
   NOVA_LAUNCH_CHECK(uniform_kernel);
 }
 
 void random_normal(float* out, int64_t n, uint64_t seed, uint64_t offset, float mean, float std,
                    cudaStream_t stream) {
   if (n <= 0) return;
-  NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, normal_kernel)
-  (out, n, seed, offset, mean, std);
+  detail::launch(normal_kernel, detail::grid_size(n), detail::kThreads, stream, out, n, seed,
+                 offset, mean, std);
   NOVA_LAUNCH_CHECK(normal_kernel);
 }
 
@@ -58,8 +58,8 @@ void dropout_mask(float* mask, int64_t n, uint64_t seed, uint64_t offset, float 
                   cudaStream_t stream) {
   if (n <= 0) return;
   const float keep_value = p < 1.0f ? 1.0f / (1.0f - p) : 0.0f;  // computed on the host
-  NOVA_LAUNCH_KERNEL(detail::grid_size(n), detail::kThreads, stream, dropout_kernel)
-  (mask, n, seed, offset, p, keep_value);
+  detail::launch(dropout_kernel, detail::grid_size(n), detail::kThreads, stream, mask, n, seed,
+                 offset, p, keep_value);
   NOVA_LAUNCH_CHECK(dropout_kernel);
 }
 

@@ -41,12 +41,12 @@ void copy_columns(float* out, const float* in, int64_t rows, int64_t cols, int64
   if (total <= 0) return;
   if (detail::fits_32(total)) {
     using I = uint32_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), detail::kThreads, stream, copy_columns_kernel<I>)
-    (out, in, I(total), Divider<I>(cols), out_stride, out_offset, in_stride, in_offset);
+    detail::launch(copy_columns_kernel<I>, detail::grid_size(total), detail::kThreads, stream, out,
+                   in, I(total), Divider<I>(cols), out_stride, out_offset, in_stride, in_offset);
   } else {
     using I = int64_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), detail::kThreads, stream, copy_columns_kernel<I>)
-    (out, in, I(total), Divider<I>(cols), out_stride, out_offset, in_stride, in_offset);
+    detail::launch(copy_columns_kernel<I>, detail::grid_size(total), detail::kThreads, stream, out,
+                   in, I(total), Divider<I>(cols), out_stride, out_offset, in_stride, in_offset);
   }
   NOVA_LAUNCH_CHECK(copy_columns_kernel);
 }
@@ -69,12 +69,12 @@ void broadcast_rows(float* out, const float* in, int64_t rows, int64_t cols, flo
   if (total <= 0) return;
   if (detail::fits_32(total)) {
     using I = uint32_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), detail::kThreads, stream, broadcast_rows_kernel<I>)
-    (out, in, I(total), Divider<I>(cols), scale);
+    detail::launch(broadcast_rows_kernel<I>, detail::grid_size(total), detail::kThreads, stream,
+                   out, in, I(total), Divider<I>(cols), scale);
   } else {
     using I = int64_t;
-    NOVA_LAUNCH_KERNEL(detail::grid_size(total), detail::kThreads, stream, broadcast_rows_kernel<I>)
-    (out, in, I(total), Divider<I>(cols), scale);
+    detail::launch(broadcast_rows_kernel<I>, detail::grid_size(total), detail::kThreads, stream,
+                   out, in, I(total), Divider<I>(cols), scale);
   }
   NOVA_LAUNCH_CHECK(broadcast_rows_kernel);
 }

@@ -43,7 +43,7 @@ Model::Model(const Config& config, uint64_t seed, Device device)
   opt_latent_disc_ = std::make_unique<optim::Adam>(nets_.latent_disc->parameters(), adam);
   opt_visual_disc_ = std::make_unique<optim::Adam>(nets_.visual_disc->parameters(), adam);
   opt_classifier_ = std::make_unique<optim::Adam>(nets_.classifier->parameters(), adam);
-  generator_offset_ = Tensor::zeros({1}, DType::Float64);
+  generator_state_ = Tensor::zeros({4}, DType::Float64);
 }
 
 Shape Model::latent_shape(int64_t n) const {
@@ -216,13 +216,24 @@ nn::NamedTensors Model::state() {
     for (auto& [name, t] : opt->state())
       out.emplace_back(std::string("optim.") + prefix + "." + name, t);
   }
-  generator_offset_.data<double>()[0] = static_cast<double>(gen_.offset());
-  out.emplace_back("rng.offset", generator_offset_);
+  // Seed and offset as 32-bit halves, which float64 holds exactly.
+  double* g = generator_state_.data<double>();
+  const uint64_t words[2] = {gen_.seed(), gen_.offset()};
+  for (int i = 0; i < 2; ++i) {
+    g[2 * i] = static_cast<double>(words[i] & 0xFFFFFFFFu);
+    g[2 * i + 1] = static_cast<double>(words[i] >> 32);
+  }
+  out.emplace_back("rng.seed_offset", generator_state_);
   return out;
 }
 
 void Model::state_loaded() {
-  gen_.set_offset(static_cast<uint64_t>(generator_offset_.data<double>()[0]));
+  const double* g = generator_state_.data<double>();
+  auto word = [&](int i) {
+    return static_cast<uint64_t>(g[2 * i]) | (static_cast<uint64_t>(g[2 * i + 1]) << 32);
+  };
+  gen_ = Generator(word(0));
+  gen_.set_offset(word(1));
 }
 
 }  // namespace nova::ocgan

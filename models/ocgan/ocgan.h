@@ -47,7 +47,7 @@ class Model {
   // parameters and buffers, the optimizers' moments, the generator position.
   nn::NamedTensors state();
   // Call after overwriting the tensors of state() (a resume): restores the
-  // random generator's position.
+  // random generator's seed and position.
   void state_loaded();
   // Only the networks' parameters and buffers (what model selection keeps).
   nn::NamedTensors network_state();
@@ -68,7 +68,7 @@ class Model {
   Networks nets_;
   std::unique_ptr<optim::Adam> opt_autoencoder_, opt_latent_disc_, opt_visual_disc_,
       opt_classifier_;
-  Tensor generator_offset_;  // float64 [1] mirror of gen_'s offset, for checkpoints
+  Tensor generator_state_;  // float64 [4]: gen_'s seed and offset, for checkpoints
 };
 
 }  // namespace nova::ocgan

@@ -1,7 +1,11 @@
 // OCGAN: the networks' shapes, one training iteration, mining, and state.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "engine/autograd.h"
+#include "engine/checkpoint.h"
 #include "engine/ops.h"
 #include "models/ocgan/ocgan.h"
 
@@ -113,4 +117,48 @@ TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]"
   double first = 0.0;
   for (int i = 0; i < 784; ++i) first += (r[i] - xv[i]) * (r[i] - xv[i]);
   CHECK(scores.to_vector()[0] == Approx(first / 784).epsilon(1e-5));
+}
+
+TEST_CASE("ocgan: a checkpoint resumes exactly where training stopped", "[ocgan][checkpoint]") {
+  const ocgan::Config c = small_config();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("nova_ocgan_resume_" + std::to_string(::getpid()) + ".safetensors"))
+                               .string();
+  ocgan::Model uninterrupted(c, 21, Device::CPU), first_half(c, 21, Device::CPU);
+  for (int i = 0; i < 2; ++i) {
+    uninterrupted.train_step(digit_like_batch(8, 30 + i), 0);
+    first_half.train_step(digit_like_batch(8, 30 + i), 0);
+  }
+  save_checkpoint(path, first_half.state(), ocgan::to_metadata(c));
+
+  const ocgan::Config restored_config = ocgan::from_metadata(read_checkpoint_metadata(path));
+  ocgan::Model resumed(restored_config, 999,
+                       Device::CPU);  // another seed: everything comes from the file
+  load_checkpoint(path, resumed.state());
+  resumed.state_loaded();
+  for (int i = 2; i < 4; ++i) {
+    uninterrupted.train_step(digit_like_batch(8, 30 + i), 1);
+    resumed.train_step(digit_like_batch(8, 30 + i), 1);
+  }
+  CHECK(snapshot(resumed.state()) == snapshot(uninterrupted.state()));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("ocgan: settings survive a checkpoint's metadata, and bad ones are named", "[ocgan]") {
+  ocgan::Config c = small_config();
+  c.mining_step_size = 0.123456789;
+  c.use_visual_disc = false;
+  const ocgan::Config back = ocgan::from_metadata(ocgan::to_metadata(c));
+  CHECK(back.mining_step_size == c.mining_step_size);
+  CHECK_FALSE(back.use_visual_disc);
+  CHECK(back.latent_disc_widths == c.latent_disc_widths);
+  auto meta = ocgan::to_metadata(c);
+  meta.erase("ocgan.depth");
+  REQUIRE_THROWS_WITH(ocgan::from_metadata(meta), Catch::Contains("ocgan.depth"));
+  meta = ocgan::to_metadata(c);
+  meta["ocgan.lr"] = "fast";
+  REQUIRE_THROWS_WITH(ocgan::from_metadata(meta), Catch::Contains("ocgan.lr"));
+  REQUIRE_THROWS_WITH(ocgan::preset("best"), Catch::Contains("unknown preset 'best'"));
+  c.batch_size = 1;
+  REQUIRE_THROWS_WITH(c.validate(), Catch::Contains("--batch-size"));
 }

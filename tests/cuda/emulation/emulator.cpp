@@ -86,8 +86,8 @@ void run_block(unsigned int threads_per_block) {
       Thread& th = s.threads[t];
       if (th.state != State::Runnable) continue;
       s.current = static_cast<int>(t);
-      threadIdx = uint3{t % blockDim.x, (t / blockDim.x) % blockDim.y,
-                        t / (blockDim.x * blockDim.y)};
+      threadIdx =
+          uint3{t % blockDim.x, (t / blockDim.x) % blockDim.y, t / (blockDim.x * blockDim.y)};
       swapcontext(&s.main_context, &th.context);
     }
     // Everyone has run to a barrier or to the end: release what can go on.

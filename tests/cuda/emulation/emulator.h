@@ -48,7 +48,7 @@ struct Launcher {
   dim3 grid, block;
   Kernel* kernel;
   template <class... Args>
-  void operator()(const Args&... args) const {
+  void operator()(Args&&... args) const {
     run_grid(grid, block, [&] { kernel(args...); });
   }
 };
@@ -60,8 +60,8 @@ Launcher<Kernel> launcher(dim3 grid, dim3 block, cudaStream_t, Kernel* kernel) {
 
 }  // namespace nova_emu
 
-#define NOVA_LAUNCH_KERNEL(grid, block, stream, ...) \
-  ::nova_emu::launcher(dim3(grid), dim3(block), (stream), &__VA_ARGS__)
+#define NOVA_LAUNCH_KERNEL(grid, block, stream, kernel) \
+  ::nova_emu::launcher(dim3(grid), dim3(block), (stream), kernel)
 
 inline void __syncthreads() { nova_emu::sync_block(); }
 

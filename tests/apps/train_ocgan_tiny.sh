@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The no-argument run's pieces on a tiny budget: the real program trains on
+# the embedded subset, scores, and writes every file it promises; bad flags
+# get a clear message and a non-zero exit.
+set -euo pipefail
+program=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+log=$("$program" --epochs 1 --max-train-images 64 --batch-size 32 --base-channels 8 \
+  --latent-channels 8 --out "$out" --device cpu)
+echo "$log"
+grep -q "test AUC" <<<"$log"
+run="$out/mnist-subset/class0/seed0"
+for f in results.md results.csv results.json; do test -s "$out/$f" || { echo "missing $f"; exit 1; }; done
+for f in split.json log.jsonl checkpoint.safetensors model.safetensors scores.csv roc.csv roc.png \
+  histogram.png reconstructions_normal.png reconstructions_novel.png samples.png mining.png; do
+  test -s "$run/$f" || { echo "missing $run/$f"; exit 1; }
+done
+
+# Resume continues from the saved epoch rather than starting over.
+resumed=$("$program" --epochs 2 --max-train-images 64 --batch-size 32 --base-channels 8 \
+  --latent-channels 8 --out "$out" --device cpu --resume)
+grep -q "resuming .* at epoch 2" <<<"$resumed"
+
+# Scoring mode on an IDX file of the embedded data.
+data_dir=$(cd "$(dirname "$0")/../../data" && pwd)
+"$program" --score "$run/model.safetensors" --input "$data_dir/mnist-subset-images-idx3-ubyte.gz" \
+  --scores-out "$out/scores.csv"
+test "$(wc -l <"$out/scores.csv")" -eq 10001
+
+expect_error() {  # expect_error "message part" args...
+  local want=$1
+  shift
+  if msg=$("$program" "$@" 2>&1); then
+    echo "expected failure for: $*"
+    exit 1
+  fi
+  grep -q -- "$want" <<<"$msg" || { echo "message '$msg' lacks '$want'"; exit 1; }
+}
+expect_error "unknown flag --epoch" --epoch 3
+expect_error "--epochs: expected an integer" --epochs three
+expect_error "--class 12 is out of range" --class 12
+expect_error "--protocol 2 needs a data set" --protocol 2
+expect_error "unknown preset" --preset best
+expect_error "no such file" --score "$run/model.safetensors" --input /nonexistent.png
+expect_error "not a valid safetensors" --score "$run/roc.csv" --input "$run/roc.png"
+echo "train_ocgan tiny run: ok"
