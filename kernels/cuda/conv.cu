@@ -15,24 +15,43 @@ using detail::kThreads;
 // ---------------------------------------------------------------------------
 // Algorithm selection.
 
-enum class ConvAlgorithm { Direct = 0, ImplicitGemm = 1 };
+enum class ConvAlgorithm { Direct = 0, ImplicitGemm = 1, Auto = 2 };
 
 ConvAlgorithm parse_algorithm(const std::string& name) {
   if (name == "direct") return ConvAlgorithm::Direct;
   if (name == "implicit_gemm") return ConvAlgorithm::ImplicitGemm;
+  if (name == "auto") return ConvAlgorithm::Auto;
   throw std::invalid_argument("unknown conv algorithm '" + name +
-                              "' (expected direct or implicit_gemm)");
+                              "' (expected auto, direct or implicit_gemm)");
 }
+
+// Below this many GEMM rows (output channels of forward and backward-weight,
+// input channels of backward-input) most of a 64-row tile would be idle, and
+// "auto" runs the direct kernel. A first guess, to be tuned with the
+// benchmark on the device.
+constexpr int64_t kAutoMinRows = 8;
 
 std::atomic<int>& algorithm_setting() {
   static std::atomic<int> setting{[] {
     const char* env = std::getenv("NOVA_CONV_ALGO");
-    return static_cast<int>(env && env[0] ? parse_algorithm(env) : ConvAlgorithm::ImplicitGemm);
+    return static_cast<int>(env && env[0] ? parse_algorithm(env) : ConvAlgorithm::Auto);
   }()};
   return setting;
 }
 
 ConvAlgorithm current_algorithm() { return static_cast<ConvAlgorithm>(algorithm_setting().load()); }
+
+bool use_implicit_gemm(int64_t gemm_rows) {
+  switch (current_algorithm()) {
+    case ConvAlgorithm::Direct:
+      return false;
+    case ConvAlgorithm::ImplicitGemm:
+      return true;
+    case ConvAlgorithm::Auto:
+      return gemm_rows >= kAutoMinRows;
+  }
+  return true;
+}
 
 // ---------------------------------------------------------------------------
 // Direct kernels: the plain reference, any geometry. Flat indices take the
@@ -803,15 +822,22 @@ void set_conv_algorithm(const std::string& name) {
 }
 
 std::string conv_algorithm() {
-  return current_algorithm() == ConvAlgorithm::Direct ? "direct" : "implicit_gemm";
+  switch (current_algorithm()) {
+    case ConvAlgorithm::Direct:
+      return "direct";
+    case ConvAlgorithm::ImplicitGemm:
+      return "implicit_gemm";
+    case ConvAlgorithm::Auto:
+      return "auto";
+  }
+  return "auto";
 }
 
-std::vector<std::string> conv_algorithms() { return {"direct", "implicit_gemm"}; }
+std::vector<std::string> conv_algorithms() { return {"direct", "implicit_gemm", "auto"}; }
 
 void conv2d_forward(float* out, const float* in, const float* weight, const ConvShape& s,
                     cudaStream_t stream) {
-  if (current_algorithm() == ConvAlgorithm::ImplicitGemm &&
-      forward_igemm(out, in, weight, s, stream)) {
+  if (use_implicit_gemm(s.c_out) && forward_igemm(out, in, weight, s, stream)) {
     return;
   }
   forward_direct(out, in, weight, s, stream);
@@ -819,8 +845,7 @@ void conv2d_forward(float* out, const float* in, const float* weight, const Conv
 
 void conv2d_backward_input(float* grad_in, const float* grad_out, const float* weight,
                            const ConvShape& s, cudaStream_t stream) {
-  if (current_algorithm() == ConvAlgorithm::ImplicitGemm &&
-      backward_input_igemm(grad_in, grad_out, weight, s, stream)) {
+  if (use_implicit_gemm(s.c_in) && backward_input_igemm(grad_in, grad_out, weight, s, stream)) {
     return;
   }
   backward_input_direct(grad_in, grad_out, weight, s, stream);
@@ -828,8 +853,7 @@ void conv2d_backward_input(float* grad_in, const float* grad_out, const float* w
 
 void conv2d_backward_weight(float* grad_weight, const float* grad_out, const float* in,
                             const ConvShape& s, cudaStream_t stream) {
-  if (current_algorithm() == ConvAlgorithm::ImplicitGemm &&
-      backward_weight_igemm(grad_weight, grad_out, in, s, stream)) {
+  if (use_implicit_gemm(s.c_out) && backward_weight_igemm(grad_weight, grad_out, in, s, stream)) {
     return;
   }
   backward_weight_direct(grad_weight, grad_out, in, s, stream);

@@ -49,10 +49,13 @@ void channel_sum(float* grad_bias,       // (c)
 //                    split into stride phases so no zero taps are multiplied;
 //                    a deterministic split-K (partials added in a fixed order
 //                    by a second kernel) when there are too few tiles.
-// The default is "implicit_gemm", or the environment's NOVA_CONV_ALGO. Shapes
-// the implicit GEMM does not handle (strides above 4, kernels above 16, sizes
-// past 2^31) fall back to "direct". Throws std::invalid_argument for an
-// unknown name.
+//   "auto":          implicit_gemm, except direct where the GEMM has fewer
+//                    than 8 rows (output channels; input channels for
+//                    backward-input), which would leave most of a tile idle.
+// The default is "auto", or the environment's NOVA_CONV_ALGO. Shapes the
+// implicit GEMM does not handle (strides above 4, kernels above 16, sizes past
+// 2^31) fall back to "direct". Full FP32 throughout (no TF32). Throws
+// std::invalid_argument for an unknown name.
 void set_conv_algorithm(const std::string& name);
 std::string conv_algorithm();
 std::vector<std::string> conv_algorithms();
