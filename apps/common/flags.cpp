@@ -126,9 +126,14 @@ std::string Flags::help() const {
   return out.str();
 }
 
-std::vector<std::pair<std::string, std::string>> Flags::values() const {
-  std::vector<std::pair<std::string, std::string>> out;
-  for (const std::string& name : order_) out.emplace_back(name, flags_.at(name).value);
+std::string Flags::command_line() const {
+  std::string out = program_;
+  for (const std::string& name : order_) {
+    const Flag& flag = flags_.at(name);
+    if (!flag.given) continue;
+    out += " --" + name;
+    if (flag.kind != Kind::Switch) out += " " + flag.value;
+  }
   return out;
 }
 

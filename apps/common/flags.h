@@ -28,8 +28,8 @@ class Flags {
   bool on(const std::string& name) const;
   bool given(const std::string& name) const;  // set on the command line
   std::string help() const;
-  // Every flag and its value, for logs and result files.
-  std::vector<std::pair<std::string, std::string>> values() const;
+  // The program and the flags given on the command line, to repeat a run.
+  std::string command_line() const;
 
  private:
   enum class Kind { String, Int, Double, Switch };

@@ -62,24 +62,6 @@ data::SplitSets prepare_split(const Experiment& e, int64_t known_class, uint64_t
   return data::apply_split(e.pool, split, e.subtract_mean);
 }
 
-Tensor batch_tensor(const data::ImageSet& set, const std::vector<int64_t>& indices, size_t begin,
-                    size_t end, Device device) {
-  const int64_t n = static_cast<int64_t>(end - begin);
-  Tensor batch = Tensor::empty({n, set.c, set.h, set.w});
-  float* out = batch.data<float>();
-  const int64_t size = set.image_size();
-  for (int64_t i = 0; i < n; ++i) {
-    std::memcpy(out + i * size, set.image(indices[begin + i]), sizeof(float) * size);
-  }
-  return device == Device::CPU ? batch : batch.to(device);
-}
-
-Tensor whole_set_tensor(const data::ImageSet& set, Device device) {
-  std::vector<int64_t> all(set.n);
-  std::iota(all.begin(), all.end(), 0);
-  return batch_tensor(set, all, 0, all.size(), device);
-}
-
 std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch) {
   std::vector<int64_t> order(n);
   std::iota(order.begin(), order.end(), 0);

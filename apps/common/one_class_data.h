@@ -33,12 +33,6 @@ Experiment load_experiment(const Flags& flags);
 data::SplitSets prepare_split(const Experiment& e, int64_t known_class, uint64_t seed,
                               const std::string& run_dir);
 
-// Images [indices[begin], ..., indices[end-1]] of `set` as an (n, c, h, w)
-// float32 tensor on `device`.
-Tensor batch_tensor(const data::ImageSet& set, const std::vector<int64_t>& indices, size_t begin,
-                    size_t end, Device device);
-Tensor whole_set_tensor(const data::ImageSet& set, Device device);
-
 // A seeded permutation of 0..n-1 for one epoch: the same (seed, epoch) gives
 // the same order, so a resumed run sees the batches it would have seen.
 std::vector<int64_t> epoch_order(int64_t n, uint64_t seed, int64_t epoch);

@@ -1,5 +1,7 @@
 #include "apps/common/run_log.h"
 
+#include <cmath>
+
 #include "engine/io/json.h"
 #include "engine/io/jsonl_log.h"
 
@@ -21,17 +23,23 @@ void RunLog::iteration(int64_t epoch, int64_t iteration,
   log_->write(w.str());
 }
 
-void RunLog::epoch(int64_t epoch, double val_mse, bool selected) {
+void RunLog::epoch(int64_t epoch, const models::EpochSelection& selection, double val_auc) {
   io::JsonWriter w(true);
   w.begin_object().key("event").value("epoch").key("epoch").value(epoch + 1);
-  w.key("val_mse").value(val_mse).key("selected").value(selected).end_object();
+  w.key(selection.criterion_name).value(selection.criterion);
+  if (!std::isnan(val_auc)) w.key("val_auc").value(val_auc);
+  w.key("selected").value(selection.improved).key("stop").value(selection.stop).end_object();
   log_->write(w.str());
 }
 
-void RunLog::result(double auc, double eer, double best_val_mse) {
+void RunLog::result(const std::vector<EvaluationSummary>& summaries, double val_auc) {
   io::JsonWriter w(true);
-  w.begin_object().key("event").value("result").key("auc").value(auc).key("eer").value(eer);
-  w.key("best_val_mse").value(best_val_mse).end_object();
+  w.begin_object().key("event").value("result");
+  if (!std::isnan(val_auc)) w.key("val_auc").value(val_auc);
+  for (const EvaluationSummary& s : summaries) {
+    w.key("auc_" + s.score).value(s.auc).key("eer_" + s.score).value(s.eer);
+  }
+  w.end_object();
   log_->write(w.str());
 }
 

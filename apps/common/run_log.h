@@ -8,6 +8,9 @@
 #include <utility>
 #include <vector>
 
+#include "apps/common/evaluation.h"
+#include "models/one_class_model.h"
+
 namespace nova::io {
 class JsonlLog;
 }
@@ -22,8 +25,12 @@ class RunLog {
   void iteration(int64_t epoch, int64_t iteration,
                  const std::vector<std::pair<std::string, double>>& losses,
                  double images_per_second);
-  void epoch(int64_t epoch, double val_mse, bool selected);
-  void result(double auc, double eer, double best_val_mse);
+  // The model's selection verdict, and the validation AUC (NaN when the
+  // split has no validation negatives).
+  void epoch(int64_t epoch, const models::EpochSelection& selection, double val_auc);
+  // Test figures of every score, and the selected model's validation AUC
+  // (NaN when there are no validation negatives).
+  void result(const std::vector<EvaluationSummary>& summaries, double val_auc);
 
  private:
   std::unique_ptr<io::JsonlLog> log_;

@@ -1,28 +1,36 @@
-// Scoring images with a trained model, shared by the programs' scoring modes.
+// Scoring images with a trained model, shared by training (the test split)
+// and the programs' scoring modes.
 #pragma once
 
-#include <functional>
-#include <map>
 #include <string>
 #include <vector>
 
 #include "engine/data/image_set.h"
-#include "engine/tensor.h"
+#include "models/one_class_model.h"
 
 namespace nova::apps {
 
-// Novelty scores of every image of `set`, in batches on `device`; score_batch
-// maps an (n, c, h, w) batch to n scores.
-std::vector<double> score_in_batches(const data::ImageSet& set, int64_t batch_size, Device device,
-                                     const std::function<Tensor(const Tensor&)>& score_batch);
+// One kind of novelty score of every image (higher = more novel).
+struct NamedScores {
+  std::string name;
+  std::vector<double> values;
+};
+
+// Every score the model offers for every image of `set`, in batches of the
+// model's batch size on its device; the model's default score first.
+std::vector<NamedScores> score_set(models::OneClassModel& model, const data::ImageSet& set);
+
+// `set` brought to the model's input shape: resized (data/resize.h) and
+// converted between grey and RGB where they differ; unchanged otherwise.
+data::ImageSet to_model_input(const data::ImageSet& set, const models::InputShape& shape);
 
 // Images to score, brought to the model's input: one PNG/JPEG file, a folder
-// of them (resized as the folder reader documents), or an IDX image file
-// whose images must already have the model's size.
-data::ImageSet read_images_for_model(const std::string& path, int64_t channels, int64_t size);
+// of them, or an IDX image file.
+data::ImageSet read_images_for_model(const std::string& path, const models::InputShape& shape);
 
-// image,score per line; the image is its file name, or its index for IDX input.
+// image,<score>,<score>... per line; the image is its file name, or its index
+// for IDX input.
 void write_scores_csv(const std::string& path, const data::ImageSet& images,
-                      const std::vector<double>& scores);
+                      const std::vector<NamedScores>& scores);
 
 }  // namespace nova::apps

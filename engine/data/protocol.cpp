@@ -92,6 +92,9 @@ Split make_split(const std::string& dataset, const std::vector<int32_t>& pool_la
     hold_out(std::move(train_part), opt.val_fraction, class_rng, s, what);
     SplitRng neg_rng(opt.seed, opt.known_class, 1);
     neg_rng.shuffle(others);
+    const size_t n_val_novel = std::min(s.val.size(), others.size() - static_cast<size_t>(n_test));
+    s.val_novel.assign(others.begin() + n_test, others.begin() + n_test + n_val_novel);
+    std::sort(s.val_novel.begin(), s.val_novel.end());
     others.resize(static_cast<size_t>(n_test));
     std::vector<std::pair<int64_t, int32_t>> test;
     for (int64_t i : positives) test.emplace_back(i, 1);
@@ -120,6 +123,15 @@ Split make_split(const std::string& dataset, const std::vector<int32_t>& pool_la
                              " has no images in the train split");
   }
   hold_out(std::move(members), opt.val_fraction, class_rng, s, what);
+  std::vector<int64_t> others;
+  for (int64_t i = 0; i < n_train_split; ++i) {
+    if (pool_labels[static_cast<size_t>(i)] != opt.known_class) others.push_back(i);
+  }
+  SplitRng val_novel_rng(opt.seed, opt.known_class, 2);
+  val_novel_rng.shuffle(others);
+  others.resize(std::min(s.val.size(), others.size()));
+  s.val_novel = std::move(others);
+  std::sort(s.val_novel.begin(), s.val_novel.end());
   for (int64_t i = n_train_split; i < pool_size; ++i) {
     s.test.push_back(i);
     s.test_labels.push_back(pool_labels[static_cast<size_t>(i)] == opt.known_class ? 1 : 0);
@@ -167,6 +179,7 @@ void validate_split(const Split& split, int64_t pool_size, const std::string& so
   mark(split.train, "train");
   mark(split.val, "val");
   mark(split.test, "test");
+  mark(split.val_novel, "val_novel");
   if (split.train.empty()) fail("empty training set");
 }
 
@@ -176,12 +189,14 @@ SplitSets apply_split(const ImageSet& pool, const Split& split, bool subtract_cl
   sets.train = subset(pool, split.train);
   sets.val = subset(pool, split.val);
   sets.test = subset(pool, split.test);
+  sets.val_novel = subset(pool, split.val_novel);
   sets.test_is_normal = split.test_labels;
   if (subtract_class_mean) {
     sets.mean_image = mean_image(sets.train);
     subtract_image(sets.train, sets.mean_image);
     subtract_image(sets.val, sets.mean_image);
     subtract_image(sets.test, sets.mean_image);
+    subtract_image(sets.val_novel, sets.mean_image);
   }
   return sets;
 }

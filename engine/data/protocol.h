@@ -17,6 +17,11 @@
 // sorted ascending (shuffling for training is the trainer's job).
 // Labels: test_labels[k] = 1 when pool image test[k] is of the known class
 // (normal, in-class), 0 when novel.
+// Validation negatives (val_novel): as many images of other classes as val
+// holds, never in the test set, drawn with stream 1 after the test negatives
+// (protocol 1) or with stream 2 from the train part (protocol 2). Training
+// never sees them; they let settings be chosen by a validation AUC without
+// touching the test set. Fewer are drawn when the pool runs out.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +51,7 @@ struct Split {
   int64_t pool_size = 0;      // images in the pool
   int64_t n_train_split = 0;  // the pool's first n_train_split images are the train part
   std::vector<int64_t> train, val, test;  // indices into the pool, ascending
+  std::vector<int64_t> val_novel;         // other-class images for validation AUCs, ascending
   std::vector<int32_t> test_labels;       // with test: 1 = in-class (normal), 0 = novel
 };
 
@@ -67,6 +73,7 @@ void validate_split(const Split& split, int64_t pool_size, const std::string& so
 // The images of a split, cut from the pool.
 struct SplitSets {
   ImageSet train, val, test;
+  ImageSet val_novel;                   // other-class validation images (see Split)
   std::vector<int32_t> test_is_normal;  // = split.test_labels
   std::vector<float> mean_image;        // (c, h, w) subtracted, or empty
 };

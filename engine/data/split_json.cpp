@@ -14,7 +14,7 @@ std::string split_to_json(const Split& split) {
   JsonWriter w;
   w.begin_object();
   w.key("format").value("nova-split");
-  w.key("version").value(1);
+  w.key("version").value(2);
   w.key("dataset").value(split.dataset);
   w.key("class").value(split.known_class);
   w.key("seed").value(split.seed);
@@ -27,6 +27,7 @@ std::string split_to_json(const Split& split) {
   w.key("val").array(split.val);
   w.key("test").array(split.test);
   w.key("test_labels").array(split.test_labels);
+  w.key("val_novel").array(split.val_novel);
   w.end_object();
   return w.str();
 }
@@ -39,8 +40,11 @@ Split split_from_json(const std::string& text, const std::string& source) {
       throw std::runtime_error("\"format\" is '" + doc.at("format").as_string() +
                                "', expected 'nova-split'");
     }
-    if (doc.at("version").as_int64() != 1) {
-      throw std::runtime_error("unsupported version " + doc.at("version").text);
+    // Version 1 files have no validation negatives.
+    const int64_t version = doc.at("version").as_int64();
+    if (version != 1 && version != 2) {
+      throw std::runtime_error("unsupported version " + doc.at("version").text +
+                               ", expected 1 or 2");
     }
     s.dataset = doc.at("dataset").as_string();
     s.known_class = static_cast<int32_t>(doc.at("class").as_int64());
@@ -61,6 +65,7 @@ Split split_from_json(const std::string& text, const std::string& source) {
     for (const JsonValue& v : doc.at("test_labels").as_array()) {
       s.test_labels.push_back(static_cast<int32_t>(v.as_int64()));
     }
+    if (version >= 2) s.val_novel = indices("val_novel");
   } catch (const std::runtime_error& e) {
     throw std::runtime_error("split file '" + source + "': " + e.what());
   }

@@ -38,6 +38,7 @@ class ResultsTable {
   std::vector<Row> rows() const;
   Row overall() const;  // name "mean"
   bool empty() const { return classes_.empty(); }
+  const std::string& metric() const { return metric_; }
 
   std::string markdown(int digits = 4) const;
   std::string csv() const;

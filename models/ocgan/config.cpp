@@ -7,13 +7,9 @@
 
 namespace nova::ocgan {
 
-namespace {
-constexpr int64_t kKernel = 5, kStride = 2, kPadding = 2;
-}
-
 int64_t Config::latent_size() const {
   int64_t s = image_size;
-  for (int64_t i = 0; i < depth; ++i) s = kernels::conv_out_size(s, kKernel, kStride, kPadding, 1);
+  for (int64_t i = 0; i < depth; ++i) s = kernels::conv_out_size(s, kKernel, kStride, padding, 1);
   return s;
 }
 
@@ -21,8 +17,18 @@ void Config::validate() const {
   NOVA_CHECK(image_channels == 1 || image_channels == 3,
              "OCGAN: images must have 1 or 3 channels, got ", image_channels);
   NOVA_CHECK(depth >= 1 && depth <= 6, "OCGAN: --depth must be 1..6, got ", depth);
+  NOVA_CHECK(padding >= 0 && padding <= 2, "OCGAN: padding must be 0..2, got ", padding);
   NOVA_CHECK(image_size >= 8 && latent_size() >= 1, "OCGAN: image size ", image_size,
              " is too small for ", depth, " stride-2 layers");
+  NOVA_CHECK(latent_activation == "tanh" || latent_activation == "leaky_relu",
+             "OCGAN: latent activation must be tanh or leaky_relu, got '", latent_activation, "'");
+  NOVA_CHECK(decoder_activation == "leaky_relu" || decoder_activation == "relu",
+             "OCGAN: decoder activation must be leaky_relu or relu, got '", decoder_activation,
+             "'");
+  NOVA_CHECK(decoder_dropout >= 0.0 && decoder_dropout < 1.0,
+             "OCGAN: decoder dropout must lie in [0, 1), got ", decoder_dropout);
+  NOVA_CHECK(noise_mode == "per_step" || noise_mode == "once",
+             "OCGAN: noise mode must be per_step or once, got '", noise_mode, "'");
   NOVA_CHECK(base_channels >= 1 && latent_channels >= 1 && visual_base_channels >= 1 &&
                  classifier_base_channels >= 1,
              "OCGAN: channel counts must be positive");
@@ -63,14 +69,23 @@ void visit_fields(Config& c, Visit&& v) {
   v("ocgan.preset", c.preset);
   v("ocgan.image_channels", c.image_channels);
   v("ocgan.image_size", c.image_size);
+  v("ocgan.input_from_data", c.input_from_data);
   v("ocgan.depth", c.depth);
+  v("ocgan.padding", c.padding);
   v("ocgan.base_channels", c.base_channels);
   v("ocgan.latent_channels", c.latent_channels);
   v("ocgan.leaky_slope", c.leaky_slope);
+  v("ocgan.latent_activation", c.latent_activation);
+  v("ocgan.decoder_activation", c.decoder_activation);
+  v("ocgan.decoder_dropout", c.decoder_dropout);
   v("ocgan.visual_base_channels", c.visual_base_channels);
   v("ocgan.classifier_base_channels", c.classifier_base_channels);
   v("ocgan.latent_disc_widths", c.latent_disc_widths);
+  v("ocgan.latent_disc_batchnorm", c.latent_disc_batchnorm);
+  v("ocgan.latent_disc_double_sigmoid", c.latent_disc_double_sigmoid);
   v("ocgan.noise_std", c.noise_std);
+  v("ocgan.noise_mode", c.noise_mode);
+  v("ocgan.classifier_first", c.classifier_first);
   v("ocgan.lambda_mse", c.lambda_mse);
   v("ocgan.visual_weight", c.visual_weight);
   v("ocgan.latent_weight", c.latent_weight);
@@ -151,9 +166,33 @@ Config preset(const std::string& name) {
     c.use_latent_disc = c.use_visual_disc = c.use_classifier = false;
     return c;
   }
-  throw Error("--preset: unknown preset '" + name + "' (expected paper or autoencoder)");
+  if (name == "released") {
+    // docs/ocgan.md lists the differences from the paper one by one.
+    c.input_from_data = false;
+    c.image_channels = 3;
+    c.image_size = 61;
+    c.depth = 4;
+    c.padding = 0;  // 61-29-13-5-1
+    c.latent_channels = 16;
+    c.latent_activation = "leaky_relu";
+    c.decoder_activation = "relu";
+    c.decoder_dropout = 0.5;
+    c.latent_disc_batchnorm = false;
+    c.latent_disc_double_sigmoid = true;
+    c.noise_std = 0.2;
+    c.noise_mode = "once";
+    c.latent_weight = 10.0;
+    c.lambda_mse = 10.0;
+    c.mining_steps = 1;
+    c.mining_step_size = 2.0;
+    c.mining_start_epoch = 150;
+    c.classifier_first = false;
+    c.batch_size = 512;
+    return c;
+  }
+  throw Error("--preset: unknown preset '" + name + "' (expected paper, released or autoencoder)");
 }
 
-std::vector<std::string> preset_names() { return {"paper", "autoencoder"}; }
+std::vector<std::string> preset_names() { return {"paper", "released", "autoencoder"}; }
 
 }  // namespace nova::ocgan

@@ -10,28 +10,48 @@
 
 namespace nova::ocgan {
 
+// Every convolution of OCGAN is 5x5 with stride 2.
+constexpr int64_t kKernel = 5, kStride = 2;
+
 struct Config {
   std::string preset = "paper";
 
-  // Input images (N, channels, size, size) in [-1, 1].
+  // Input images (N, channels, size, size) in [-1, 1]: the data set's shape,
+  // unless input_from_data is off (the released code's 3x61x61).
   int64_t image_channels = 1;
   int64_t image_size = 28;
+  bool input_from_data = true;
 
-  // Autoencoder: `depth` 5x5 stride-2 convolutions with base_channels * 2^i
-  // channels, the last one with latent_channels and a tanh; the decoder
-  // mirrors it with transposed convolutions.
+  // Autoencoder: `depth` 5x5 stride-2 convolutions (with `padding`) of
+  // base_channels * 2^i channels, the last one with latent_channels and the
+  // latent activation; the decoder mirrors it with transposed convolutions.
   int64_t depth = 3;
+  int64_t padding = 2;
   int64_t base_channels = 64;
   int64_t latent_channels = 256;
   double leaky_slope = 0.2;
+  std::string latent_activation = "tanh";         // or "leaky_relu"
+  std::string decoder_activation = "leaky_relu";  // or "relu"
+  double decoder_dropout = 0.0;                   // dropout after the decoder's first block
 
   int64_t visual_base_channels = 12;      // visual discriminator
   int64_t classifier_base_channels = 64;  // classifier
   std::vector<int64_t> latent_disc_widths = {128, 64, 32, 16};
+  bool latent_disc_batchnorm = true;
+  // The released code feeds the latent discriminator's sigmoid output to a
+  // loss on logits (a second squashing); kept as a switch to reproduce it.
+  bool latent_disc_double_sigmoid = false;
 
-  // Denoising noise n ~ N(0, noise_std^2), drawn afresh every step; the
-  // paper's variance 0.2 is a standard deviation of sqrt(0.2).
+  // Denoising noise n ~ N(0, noise_std^2). "per_step": drawn afresh every
+  // step (the paper; its variance 0.2 is a standard deviation of sqrt(0.2));
+  // "once": added to the training and validation images once before
+  // training, as the released code does when loading.
   double noise_std = 0.4472135955;
+  std::string noise_mode = "per_step";
+
+  // Update order: the paper trains the classifier before the discriminators,
+  // the released code after them.
+  bool classifier_first = true;
 
   // Generator loss: lambda_mse * MSE + visual_weight * l_visual + latent_weight * l_latent.
   double lambda_mse = 10.0;
@@ -67,8 +87,10 @@ struct Config {
 std::map<std::string, std::string> to_metadata(const Config& config);
 Config from_metadata(const std::map<std::string, std::string>& metadata);
 
-// The presets: "paper" (section 3.2 and Algorithm 1 as written) and
-// "autoencoder" (the denoising autoencoder alone, the ablation baseline).
+// The presets: "paper" (section 3.2 and Algorithm 1 as written), "released"
+// (the authors' released code, every difference of docs/ocgan.md) and
+// "autoencoder" (the paper's denoising autoencoder alone, the ablation
+// baseline).
 Config preset(const std::string& name);
 std::vector<std::string> preset_names();
 

@@ -1,6 +1,9 @@
 #include "models/ocgan/ocgan.h"
 
+#include <limits>
+
 #include "engine/autograd.h"
+#include "engine/data/batches.h"
 #include "engine/error.h"
 #include "engine/ops.h"
 
@@ -14,6 +17,9 @@ std::vector<Tensor> concat_params(nn::Module& a, nn::Module& b) {
   return p;
 }
 
+// Seed offset of the generator of the released preset's load-time noise.
+constexpr uint64_t kLoadNoiseStream = 0x6e6f697365ull;  // "noise"
+
 Tensor bce_logits_against(const Tensor& logits, double label) {
   return bce_with_logits(logits,
                          Tensor::full(logits.shape(), label, logits.dtype(), logits.device()));
@@ -21,14 +27,14 @@ Tensor bce_logits_against(const Tensor& logits, double label) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, double>> StepLosses::values() const {
-  std::vector<std::pair<std::string, double>> out;
+models::NamedLosses StepLosses::named() const {
+  models::NamedLosses out;
   const std::pair<const char*, const Tensor*> named[] = {
       {"classifier", &classifier}, {"latent_disc", &latent_disc}, {"visual_disc", &visual_disc},
       {"generator", &generator},   {"mse", &reconstruction},      {"gen_latent", &gen_latent},
       {"gen_visual", &gen_visual}};
   for (const auto& [name, t] : named) {
-    if (t->defined()) out.emplace_back(name, t->item());
+    if (t->defined()) out.emplace_back(name, *t);
   }
   return out;
 }
@@ -44,6 +50,7 @@ Model::Model(const Config& config, uint64_t seed, Device device)
   opt_visual_disc_ = std::make_unique<optim::Adam>(nets_.visual_disc->parameters(), adam);
   opt_classifier_ = std::make_unique<optim::Adam>(nets_.classifier->parameters(), adam);
   generator_state_ = Tensor::zeros({4}, DType::Float64);
+  best_val_mse_ = Tensor::full({1}, std::numeric_limits<double>::infinity(), DType::Float64);
 }
 
 Shape Model::latent_shape(int64_t n) const {
@@ -52,6 +59,22 @@ Shape Model::latent_shape(int64_t n) const {
 
 Tensor Model::labels(int64_t n, double value) const {
   return Tensor::full({n, 1}, value, DType::Float32, device_);
+}
+
+Tensor Model::latent_logits(const Tensor& z) {
+  const Tensor out = nets_.latent_disc->forward(z);
+  return config_.latent_disc_double_sigmoid ? sigmoid(out) : out;
+}
+
+void Model::prepare_training_images(data::ImageSet& images) {
+  if (config_.noise_mode != "once" || config_.noise_std == 0.0) return;
+  // A generator of its own, so the training run's random stream is the same
+  // with and without this step, and a resumed run adds the same noise.
+  Generator noise_gen(gen_.seed() ^ kLoadNoiseStream);
+  const Tensor noise = normal({images.n, images.image_size()}, noise_gen, 0.0, config_.noise_std,
+                              DType::Float32, Device::CPU);
+  const float* n = noise.data<float>();
+  for (size_t i = 0; i < images.pixels.size(); ++i) images.pixels[i] += n[i];
 }
 
 Tensor Model::random_latent(int64_t n) {
@@ -92,7 +115,11 @@ MiningResult Model::mine(const Tensor& z0, bool measure) {
   return result;
 }
 
-StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
+models::NamedLosses Model::train_step(const Tensor& x, int64_t epoch) {
+  return step(x, epoch).named();
+}
+
+StepLosses Model::step(const Tensor& x, int64_t epoch) {
   NOVA_CHECK(x.dim() == 4 && x.size(1) == config_.image_channels &&
                  x.size(2) == config_.image_size && x.size(3) == config_.image_size,
              "OCGAN: batch of shape ", to_string(x.shape()), " for a model of ",
@@ -102,7 +129,10 @@ StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
   auto& nets = nets_;
   StepLosses losses;
 
-  const Tensor noisy = add(x, normal(x.shape(), gen_, 0.0, config_.noise_std, x.dtype(), device_));
+  const Tensor noisy =
+      config_.noise_mode == "per_step"
+          ? add(x, normal(x.shape(), gen_, 0.0, config_.noise_std, x.dtype(), device_))
+          : x;
   const Tensor l2 = random_latent(n);
   Tensor l1, fake;
   {
@@ -113,7 +143,8 @@ StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
 
   // Classifier: reconstructions of real images are in class, decodings of
   // random latent samples are not.
-  if (config_.use_classifier) {
+  auto update_classifier = [&] {
+    if (!config_.use_classifier) return;
     Tensor reconstruction;
     {
       NoGradGuard no_grad;
@@ -124,13 +155,14 @@ StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
     opt_classifier_->zero_grad();
     losses.classifier.backward();
     opt_classifier_->step();
-  }
+  };
+  if (config_.classifier_first) update_classifier();
 
   // Discriminators: U(-1, 1) samples and real images are "real", encodings
   // and decodings of random samples are "fake".
   if (config_.use_latent_disc) {
-    losses.latent_disc = add(bce_logits_against(nets.latent_disc->forward(l1), 0.0),
-                             bce_logits_against(nets.latent_disc->forward(l2), 1.0));
+    losses.latent_disc =
+        add(bce_logits_against(latent_logits(l1), 0.0), bce_logits_against(latent_logits(l2), 1.0));
     opt_latent_disc_->zero_grad();
     losses.latent_disc.backward();
     opt_latent_disc_->step();
@@ -142,6 +174,8 @@ StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
     losses.visual_disc.backward();
     opt_visual_disc_->step();
   }
+
+  if (!config_.classifier_first) update_classifier();
 
   // Informative-negative mining moves the random batch to where the
   // classifier sees out-of-class decodings.
@@ -159,7 +193,7 @@ StepLosses Model::train_step(const Tensor& x, int64_t epoch) {
     losses.reconstruction = mse_loss(nets.decoder->forward(latent), x);
     Tensor total = scale(losses.reconstruction, config_.lambda_mse);
     if (config_.use_latent_disc) {
-      losses.gen_latent = bce_logits_against(nets.latent_disc->forward(latent), 1.0);
+      losses.gen_latent = bce_logits_against(latent_logits(latent), 1.0);
       total = add(total, scale(losses.gen_latent, config_.latent_weight));
     }
     if (config_.use_visual_disc) {
@@ -191,10 +225,45 @@ Tensor Model::reconstruct(const Tensor& x) {
   return out;
 }
 
-Tensor Model::novelty_scores(const Tensor& x) {
+Tensor Model::reconstruction_error(const Tensor& x) {
   NoGradGuard no_grad;
   const Tensor diff = sub(reconstruct(x), x);
   return mean_per_sample(mul(diff, diff));
+}
+
+std::vector<Tensor> Model::novelty_scores(const Tensor& x) { return {reconstruction_error(x)}; }
+
+models::EpochSelection Model::end_epoch(int64_t /*epoch*/, const data::ImageSet& val) {
+  models::EpochSelection s;
+  s.criterion_name = "val_mse";
+  if (val.n == 0) {
+    // Nothing held out: the last epoch is the model.
+    s.improved = true;
+    return s;
+  }
+  double total = 0.0;
+  data::for_each_batch(val, config_.batch_size, device_, [&](const Tensor& x) {
+    for (double e : reconstruction_error(x).to_double_vector()) total += e;
+  });
+  s.criterion = total / static_cast<double>(val.n);
+  double& best = best_val_mse_.data<double>()[0];
+  s.improved = s.criterion < best;
+  if (s.improved) best = s.criterion;
+  return s;
+}
+
+std::vector<models::Picture> Model::pictures(const Tensor& normal, const Tensor& novel) {
+  const int64_t columns = 16;
+  std::vector<models::Picture> out;
+  if (normal.defined())
+    out.push_back({"reconstructions_normal.png", {normal, reconstruct(normal)}});
+  if (novel.defined()) out.push_back({"reconstructions_novel.png", {novel, reconstruct(novel)}});
+  out.push_back({"samples.png", {decode(random_latent(4 * columns))}});
+  if (config_.use_classifier && config_.mining_steps > 0) {
+    const MiningResult mined = mine(random_latent(columns), false);
+    out.push_back({"mining.png", {decode(mined.before), decode(mined.after)}});
+  }
+  return out;
 }
 
 nn::NamedTensors Model::network_state() {
@@ -224,6 +293,7 @@ nn::NamedTensors Model::state() {
     g[2 * i + 1] = static_cast<double>(words[i] >> 32);
   }
   out.emplace_back("rng.seed_offset", generator_state_);
+  out.emplace_back("selection.best_val_mse", best_val_mse_);
   return out;
 }
 

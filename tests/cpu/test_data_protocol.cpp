@@ -35,9 +35,10 @@ std::vector<int32_t> toy_labels(int per_class) {
 
 void check_disjoint(const Split& s) {
   std::set<int64_t> seen;
-  for (const auto* list : {&s.train, &s.val, &s.test}) {
+  for (const auto* list : {&s.train, &s.val, &s.test, &s.val_novel}) {
     for (int64_t i : *list) REQUIRE(seen.insert(i).second);
   }
+  CHECK(std::is_sorted(s.val_novel.begin(), s.val_novel.end()));
   CHECK(std::is_sorted(s.train.begin(), s.train.end()));
   CHECK(std::is_sorted(s.val.begin(), s.val.end()));
   CHECK(std::is_sorted(s.test.begin(), s.test.end()));
@@ -108,6 +109,9 @@ TEST_CASE("protocol 1 on toy labels", "[data][protocol]") {
   for (size_t k = 0; k < s.test.size(); ++k) {
     CHECK((labels[static_cast<size_t>(s.test[k])] == 3) == (s.test_labels[k] == 1));
   }
+  // Validation negatives: as many as val, all of other classes, none in test.
+  CHECK(s.val_novel.size() == s.val.size());
+  for (int64_t i : s.val_novel) CHECK(labels[static_cast<size_t>(i)] != 3);
   // Protocol 1 draws from the whole pool, test split included.
   bool any_from_test_part = false;
   for (const auto* list : {&s.train, &s.val, &s.test}) {
@@ -121,6 +125,7 @@ TEST_CASE("protocol 1 on toy labels", "[data][protocol]") {
     CHECK(again.val == s.val);
     CHECK(again.test == s.test);
     CHECK(again.test_labels == s.test_labels);
+    CHECK(again.val_novel == s.val_novel);
     SplitOptions other = opt;
     other.seed = 12;
     const Split t = make_split("toy", labels, 600, 10, other);
@@ -157,6 +162,11 @@ TEST_CASE("protocol 2 on toy labels", "[data][protocol]") {
   for (int64_t i : s.train) {
     CHECK(i < 600);
     CHECK(labels[static_cast<size_t>(i)] == 7);
+  }
+  CHECK(s.val_novel.size() == s.val.size());
+  for (int64_t i : s.val_novel) {
+    CHECK(i < 600);  // the test part is all in the test set
+    CHECK(labels[static_cast<size_t>(i)] != 7);
   }
   SplitOptions other = opt;
   other.seed = 6;
@@ -255,7 +265,18 @@ TEST_CASE("split files round-trip and are checked", "[data][protocol]") {
   CHECK(r.val == s.val);
   CHECK(r.test == s.test);
   CHECK(r.test_labels == s.test_labels);
+  CHECK(!r.val_novel.empty());
+  CHECK(r.val_novel == s.val_novel);
 
+  SECTION("version 1 files, without validation negatives, are still read") {
+    Split old = s;
+    old.val_novel.clear();
+    std::string text = split_to_json(old);
+    const std::string v2 = "\"version\": 2";
+    REQUIRE(text.find(v2) != std::string::npos);
+    text.replace(text.find(v2), v2.size(), "\"version\": 1");
+    CHECK(split_from_json(text, "v1.json").val_novel.empty());
+  }
   SECTION("a split for another pool is refused") {
     CHECK_THROWS_WITH(validate_split(r, 400, path), Catch::Contains("pool of 500"));
   }

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <filesystem>
 
 #include "engine/autograd.h"
@@ -63,7 +64,7 @@ TEST_CASE("ocgan: one training iteration lowers the autoencoder loss on a fixed 
     return mse_loss(n.decoder->forward(n.encoder->forward(x)), x).item();
   };
   const double before = reconstruction_loss();
-  const ocgan::StepLosses losses = model.train_step(x, 0);
+  const ocgan::StepLosses losses = model.step(x, 0);
   const double after = reconstruction_loss();
   CHECK(after < before);
   CHECK(losses.reconstruction.item() == Approx(before).epsilon(1e-5));
@@ -110,7 +111,7 @@ TEST_CASE("ocgan: the same seed gives the same training run", "[ocgan]") {
 TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]") {
   ocgan::Model model(small_config(), 11, Device::CPU);
   const Tensor x = digit_like_batch(5, 12);
-  const Tensor scores = model.novelty_scores(x);
+  const Tensor scores = model.reconstruction_error(x);
   REQUIRE(scores.shape() == Shape{5});
   const auto r = model.reconstruct(x).to_vector();
   const auto xv = x.to_vector();
@@ -161,4 +162,71 @@ TEST_CASE("ocgan: settings survive a checkpoint's metadata, and bad ones are nam
   REQUIRE_THROWS_WITH(ocgan::preset("best"), Catch::Contains("unknown preset 'best'"));
   c.batch_size = 1;
   REQUIRE_THROWS_WITH(c.validate(), Catch::Contains("--batch-size"));
+}
+
+TEST_CASE("ocgan: the released preset has the released code's networks", "[ocgan]") {
+  ocgan::Config c = ocgan::preset("released");
+  const ocgan::Config back = ocgan::from_metadata(ocgan::to_metadata(c));
+  CHECK(back.noise_mode == "once");
+  CHECK_FALSE(back.classifier_first);
+  CHECK_FALSE(back.input_from_data);
+  Generator gen(1);
+  ocgan::Networks n = ocgan::build_networks(c, gen);
+  Generator data_gen(2);
+  const Tensor x = uniform({2, 3, 61, 61}, data_gen, -1.0, 1.0);
+  const Tensor z = n.encoder->forward(x);
+  CHECK(z.shape() == Shape{2, 16, 1, 1});  // 61 -> 29 -> 13 -> 5 -> 1, no padding
+  CHECK(n.decoder->forward(z).shape() == Shape{2, 3, 61, 61});
+  CHECK(n.latent_disc->forward(z).shape() == Shape{2, 1});
+  CHECK(n.classifier->forward(x).shape() == Shape{2, 1});
+  // No batchnorm in the latent discriminator: no running statistics.
+  for (const auto& [name, t] : n.latent_disc->state()) {
+    CHECK(name.find("running") == std::string::npos);
+  }
+}
+
+TEST_CASE("ocgan: the released preset adds its noise once, before training", "[ocgan]") {
+  ocgan::Config c = ocgan::preset("released");
+  c.base_channels = 4;
+  c.batch_size = 4;
+  ocgan::Model model(c, 5, Device::CPU);
+  data::ImageSet images = data::make_empty(3, 61, 61);
+  images.n = 4;
+  images.labels.assign(4, 0);
+  images.pixels.assign(static_cast<size_t>(4 * 3 * 61 * 61), 0.0f);
+  model.prepare_training_images(images);
+  double sum = 0.0, sum_sq = 0.0;
+  for (float v : images.pixels) {
+    sum += v;
+    sum_sq += static_cast<double>(v) * v;
+  }
+  const double n = static_cast<double>(images.pixels.size());
+  CHECK(std::fabs(sum / n) < 0.01);
+  CHECK(std::sqrt(sum_sq / n) == Approx(0.2).epsilon(0.03));
+  // The paper's per-step noise leaves the images alone.
+  ocgan::Model paper(small_config(), 5, Device::CPU);
+  data::ImageSet untouched = data::make_empty(1, 28, 28);
+  untouched.n = 1;
+  untouched.labels = {0};
+  untouched.pixels.assign(784, 0.5f);
+  paper.prepare_training_images(untouched);
+  for (float v : untouched.pixels) REQUIRE(v == 0.5f);
+}
+
+TEST_CASE("ocgan: model selection keeps the lowest validation error", "[ocgan]") {
+  ocgan::Model model(small_config(), 13, Device::CPU);
+  data::ImageSet val = data::make_empty(1, 28, 28);
+  val.n = 8;
+  val.labels.assign(8, 0);
+  const Tensor x = digit_like_batch(8, 14);
+  val.pixels = x.to_vector();
+  const models::EpochSelection first = model.end_epoch(0, val);
+  CHECK(first.criterion_name == "val_mse");
+  CHECK(first.improved);
+  CHECK_FALSE(first.stop);
+  double mean = 0.0;
+  for (double e : model.reconstruction_error(x).to_double_vector()) mean += e / 8.0;
+  CHECK(first.criterion == Approx(mean).epsilon(1e-6));
+  // Same networks, same error: not an improvement.
+  CHECK_FALSE(model.end_epoch(1, val).improved);
 }
