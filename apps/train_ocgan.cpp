@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "apps/common/one_class_program.h"
+#include "apps/common/openmp_env.h"
 #include "engine/error.h"
 #include "models/ocgan/ocgan.h"
 
@@ -71,6 +72,7 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
 }  // namespace
 
 int main(int argc, char** argv) {
+  apps::use_passive_openmp_threads(argv);
   apps::ProgramSpec spec;
   spec.program = "train_ocgan";
   spec.model_name = "OCGAN";

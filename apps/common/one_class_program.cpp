@@ -6,7 +6,6 @@
 
 #include "apps/common/evaluation.h"
 #include "apps/common/one_class_data.h"
-#include "apps/common/openmp_env.h"
 #include "apps/common/paper_figures.h"
 #include "apps/common/progress.h"
 #include "apps/common/results.h"
@@ -290,7 +289,6 @@ int train_mode(const Flags& f, const ProgramSpec& spec) {
 }  // namespace
 
 int run_one_class_program(int argc, char** argv, const ProgramSpec& spec) {
-  use_passive_openmp_threads(argv);
   Flags flags(spec.program, spec.summary);
   add_program_flags(flags, spec);
   try {

@@ -39,6 +39,7 @@ struct ProgramSpec {
 
 // main() of a program: parses the flags, trains and scores, or scores with
 // --score; prints errors as "<program>: error: ..." and returns the exit code.
+// Programs call apps::use_passive_openmp_threads(argv) first.
 int run_one_class_program(int argc, char** argv, const ProgramSpec& spec);
 
 }  // namespace nova::apps

@@ -11,33 +11,13 @@
 
 #include "engine/data/cifar10_reader.h"
 #include "engine/data/registry.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace nova::data;
+using nova::testing::TempDir;
 
 namespace {
-
-// A fresh folder under the system temp dir, removed with its contents at
-// the end of the scope; the process id keeps parallel runs apart.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("nova_test_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
 
 // Record r: label = labels[r], pixel byte of channel ch at k = (r + 3 ch + k) % 256.
 std::vector<uint8_t> records(const std::vector<uint8_t>& labels) {

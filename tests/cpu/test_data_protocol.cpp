@@ -17,9 +17,11 @@
 #include "engine/data/registry.h"
 #include "engine/data/split_json.h"
 #include "engine/data/split_rng.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace nova::data;
+using nova::testing::TempDir;
 
 namespace {
 
@@ -47,28 +49,6 @@ void check_disjoint(const Split& s) {
 Dataset subset_dataset() {
   return load_dataset("mnist-subset", std::string(NOVA_SOURCE_DIR) + "/data");
 }
-
-// A fresh folder under the system temp dir, removed with its contents at
-// the end of the scope; the process id keeps parallel runs apart.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("nova_test_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 

@@ -9,35 +9,11 @@
 
 #include "engine/data/image_set.h"
 #include "engine/data/registry.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace nova::data;
-
-namespace {
-
-// A fresh folder under the system temp dir, removed with its contents at
-// the end of the scope; the process id keeps parallel runs apart.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("nova_test_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
-
-}  // namespace
+using nova::testing::TempDir;
 
 TEST_CASE("registry names and errors", "[data][registry][errors]") {
   CHECK(dataset_names().size() == 5);

@@ -16,9 +16,11 @@
 #include "engine/metrics/results_table.h"
 #include "engine/metrics/roc.h"
 #include "engine/metrics/threshold_metrics.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace nova::metrics;
+using nova::testing::TempDir;
 using namespace nova::io;
 
 namespace {
@@ -41,28 +43,6 @@ std::vector<double> negated(std::vector<double> v) {
   for (double& x : v) x = -x;
   return v;
 }
-
-// A fresh folder under the system temp dir, removed with its contents at
-// the end of the scope; the process id keeps parallel runs apart.
-class TempDir {
- public:
-  explicit TempDir(const std::string& tag)
-      : path_(fs::temp_directory_path() / ("nova_test_" + tag + "_" + std::to_string(::getpid()))) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
- private:
-  fs::path path_;
-};
 
 }  // namespace
 
