@@ -47,21 +47,15 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
     c.image_channels = pool.c;
     c.image_size = pool.h;
   }
-  auto set_int = [&](const char* flag, int64_t& field) {
-    if (f.given(flag)) field = f.integer(flag);
-  };
-  auto set_real = [&](const char* flag, double& field) {
-    if (f.given(flag)) field = f.real(flag);
-  };
-  set_int("batch-size", c.batch_size);
-  set_real("lr", c.lr);
-  set_int("base-channels", c.base_channels);
-  set_int("latent-channels", c.latent_channels);
-  set_real("lambda-mse", c.lambda_mse);
-  set_real("noise-std", c.noise_std);
-  set_int("mining-steps", c.mining_steps);
-  set_real("mining-step-size", c.mining_step_size);
-  set_int("mining-start-epoch", c.mining_start_epoch);
+  f.apply("batch-size", c.batch_size);
+  f.apply("lr", c.lr);
+  f.apply("base-channels", c.base_channels);
+  f.apply("latent-channels", c.latent_channels);
+  f.apply("lambda-mse", c.lambda_mse);
+  f.apply("noise-std", c.noise_std);
+  f.apply("mining-steps", c.mining_steps);
+  f.apply("mining-step-size", c.mining_step_size);
+  f.apply("mining-start-epoch", c.mining_start_epoch);
   if (f.on("no-latent-disc")) c.use_latent_disc = false;
   if (f.on("no-visual-disc")) c.use_visual_disc = false;
   if (f.on("no-classifier")) c.use_classifier = false;
@@ -80,13 +74,6 @@ int main(int argc, char** argv) {
   spec.summary = kSummary;
   spec.default_epochs = 15;
   spec.add_model_flags = add_flags;
-  spec.make_model = [](const apps::Flags& f, const data::ImageSet& pool, uint64_t seed,
-                       Device device) -> std::unique_ptr<models::OneClassModel> {
-    return std::make_unique<ocgan::Model>(config_from_flags(f, pool), seed, device);
-  };
-  spec.model_from_metadata = [](const Metadata& meta,
-                                Device device) -> std::unique_ptr<models::OneClassModel> {
-    return std::make_unique<ocgan::Model>(ocgan::from_metadata(meta), 0, device);
-  };
-  return apps::run_one_class_program(argc, argv, spec);
+  return apps::run_one_class_program<ocgan::Model>(argc, argv, spec, config_from_flags,
+                                                   ocgan::from_metadata);
 }

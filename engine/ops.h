@@ -26,6 +26,7 @@ Tensor relu(const Tensor& x);
 Tensor leaky_relu(const Tensor& x, double slope = 0.01);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
+Tensor exp(const Tensor& x);
 // Inverted dropout with probability p; identity when !training or p == 0.
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen);
 

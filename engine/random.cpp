@@ -1,6 +1,7 @@
 #include "engine/random.h"
 
 #include "engine/backend.h"
+#include "engine/error.h"
 
 namespace nova {
 
@@ -28,6 +29,29 @@ Tensor normal(const Shape& shape, Generator& gen, double mean, double std, DType
   Tensor t = Tensor::empty(shape, dtype, device);
   fill_normal_(t, gen, mean, std);
   return t;
+}
+
+void write_generator_state(const Generator& gen, Tensor& state) {
+  NOVA_CHECK(state.dtype() == DType::Float64 && state.numel() == 4 && state.device() == Device::CPU,
+             "generator state must be a float64 [4] CPU tensor, got ", to_string(state.shape()));
+  double* g = state.data<double>();
+  const uint64_t words[2] = {gen.seed(), gen.offset()};
+  for (int i = 0; i < 2; ++i) {
+    g[2 * i] = static_cast<double>(words[i] & 0xFFFFFFFFu);
+    g[2 * i + 1] = static_cast<double>(words[i] >> 32);
+  }
+}
+
+Generator read_generator_state(const Tensor& state) {
+  NOVA_CHECK(state.dtype() == DType::Float64 && state.numel() == 4 && state.device() == Device::CPU,
+             "generator state must be a float64 [4] CPU tensor, got ", to_string(state.shape()));
+  const double* g = state.data<double>();
+  auto word = [&](int i) {
+    return static_cast<uint64_t>(g[2 * i]) | (static_cast<uint64_t>(g[2 * i + 1]) << 32);
+  };
+  Generator gen(word(0));
+  gen.set_offset(word(1));
+  return gen;
 }
 
 }  // namespace nova

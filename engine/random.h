@@ -33,6 +33,12 @@ Tensor uniform(const Shape& shape, Generator& gen, double lo = 0.0, double hi = 
 Tensor normal(const Shape& shape, Generator& gen, double mean = 0.0, double std = 1.0,
               DType dtype = DType::Float32, Device device = Device::CPU);
 
+// A generator's seed and offset in a float64 [4] tensor (as 32-bit halves,
+// which float64 holds exactly), for checkpoints: write it before saving,
+// read it back after loading.
+void write_generator_state(const Generator& gen, Tensor& state);
+Generator read_generator_state(const Tensor& state);
+
 // In-place fills of an existing tensor (initializers, noise buffers).
 void fill_uniform_(Tensor& t, Generator& gen, double lo, double hi);
 void fill_normal_(Tensor& t, Generator& gen, double mean, double std);

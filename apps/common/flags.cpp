@@ -126,6 +126,16 @@ std::string Flags::help() const {
   return out.str();
 }
 
+void Flags::apply(const std::string& name, int64_t& field) const {
+  if (given(name)) field = integer(name);
+}
+void Flags::apply(const std::string& name, double& field) const {
+  if (given(name)) field = real(name);
+}
+void Flags::apply(const std::string& name, std::string& field) const {
+  if (given(name)) field = str(name);
+}
+
 std::string Flags::command_line() const {
   std::string out = program_;
   for (const std::string& name : order_) {

@@ -27,6 +27,11 @@ class Flags {
   double real(const std::string& name) const;
   bool on(const std::string& name) const;
   bool given(const std::string& name) const;  // set on the command line
+  // Overwrites `field` with the flag's value when the flag was given (a
+  // setting over a preset's).
+  void apply(const std::string& name, int64_t& field) const;
+  void apply(const std::string& name, double& field) const;
+  void apply(const std::string& name, std::string& field) const;
   std::string help() const;
   // The program and the flags given on the command line, to repeat a run.
   std::string command_line() const;

@@ -42,4 +42,23 @@ struct ProgramSpec {
 // Programs call apps::use_passive_openmp_threads(argv) first.
 int run_one_class_program(int argc, char** argv, const ProgramSpec& spec);
 
+// The same for a model class built as Model(config, seed, device), its Config
+// made from the flags (for images shaped like the pool's) or from checkpoint
+// metadata; fills spec.make_model and spec.model_from_metadata.
+template <typename Model, typename Config>
+int run_one_class_program(int argc, char** argv, ProgramSpec spec,
+                          Config (*from_flags)(const Flags&, const data::ImageSet&),
+                          Config (*from_metadata)(const Metadata&)) {
+  spec.make_model = [from_flags](const Flags& f, const data::ImageSet& pool, uint64_t seed,
+                                 Device device) -> std::unique_ptr<models::OneClassModel> {
+    return std::make_unique<Model>(from_flags(f, pool), seed, device);
+  };
+  spec.model_from_metadata = [from_metadata](
+                                 const Metadata& meta,
+                                 Device device) -> std::unique_ptr<models::OneClassModel> {
+    return std::make_unique<Model>(from_metadata(meta), 0, device);
+  };
+  return run_one_class_program(argc, argv, spec);
+}
+
 }  // namespace nova::apps

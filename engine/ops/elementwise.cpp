@@ -97,6 +97,7 @@ Tensor leaky_relu(const Tensor& x, double slope) {
 }
 Tensor tanh(const Tensor& x) { return activation("tanh", x, Activation::Tanh, 0.0); }
 Tensor sigmoid(const Tensor& x) { return activation("sigmoid", x, Activation::Sigmoid, 0.0); }
+Tensor exp(const Tensor& x) { return activation("exp", x, Activation::Exp, 0.0); }
 
 Tensor dropout(const Tensor& x, double p, bool training, Generator& gen) {
   NOVA_CHECK(p >= 0.0 && p <= 1.0, "dropout: probability ", p, " is outside [0, 1]");

@@ -5,6 +5,11 @@
 
 namespace nova::optim {
 
+void append_optimizer_state(std::vector<std::pair<std::string, Tensor>>& out,
+                            const std::string& name, Optimizer& opt) {
+  for (auto& [state_name, t] : opt.state()) out.emplace_back("optim." + name + "." + state_name, t);
+}
+
 using backend::ptr;
 
 Optimizer::Optimizer(std::vector<Tensor> params) : params_(std::move(params)) {

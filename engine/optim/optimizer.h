@@ -26,6 +26,10 @@ class Optimizer {
   std::vector<Tensor> params_;
 };
 
+// Appends opt.state() to `out` as "optim.<name>.<state name>".
+void append_optimizer_state(std::vector<std::pair<std::string, Tensor>>& out,
+                            const std::string& name, Optimizer& opt);
+
 class Adam : public Optimizer {
  public:
   struct Options {

@@ -1,4 +1,5 @@
-// Elementwise activation formulas, written once for both backends.
+// Elementwise activation formulas (and exp, which shares their machinery),
+// written once for both backends.
 #pragma once
 
 #include <cmath>
@@ -7,7 +8,7 @@
 
 namespace nova::kernels {
 
-enum class Activation { Relu, LeakyRelu, Tanh, Sigmoid };
+enum class Activation { Relu, LeakyRelu, Tanh, Sigmoid, Exp };
 
 template <typename T>
 NOVA_HD T activation_value(Activation a, T x, T slope) {
@@ -20,12 +21,20 @@ NOVA_HD T activation_value(Activation a, T x, T slope) {
       return tanh(x);
     case Activation::Sigmoid:
       return T(1) / (T(1) + exp(-x));
+    case Activation::Exp:
+      return exp(x);
   }
   return x;
 }
 
-// d activation / d x, from the input x and the output y = activation(x):
-// tanh and sigmoid use y (as PyTorch does), the ReLU family uses x.
+// Whether the derivative is computed from the output y (tanh, sigmoid, exp,
+// as PyTorch does) rather than the input x (the ReLU family).
+NOVA_HD constexpr bool activation_uses_output(Activation a) {
+  return a == Activation::Tanh || a == Activation::Sigmoid || a == Activation::Exp;
+}
+
+// d activation / d x, from the input x or the output y = activation(x)
+// (activation_uses_output says which).
 template <typename T>
 NOVA_HD T activation_derivative(Activation a, T x, T y, T slope) {
   switch (a) {
@@ -37,6 +46,8 @@ NOVA_HD T activation_derivative(Activation a, T x, T y, T slope) {
       return T(1) - y * y;
     case Activation::Sigmoid:
       return y * (T(1) - y);
+    case Activation::Exp:
+      return y;
   }
   return T(1);
 }

@@ -16,12 +16,12 @@ void activation_forward(T* out, const T* in, int64_t n, Activation a, T slope) {
   for (int64_t i = 0; i < n; ++i) out[i] = activation_value(a, in[i], slope);
 }
 
-// Tanh and Sigmoid read only `out`, Relu and LeakyRelu only `in`; the pointer
-// that is not read may be null.
+// Tanh, Sigmoid and Exp read only `out`, Relu and LeakyRelu only `in`; the
+// pointer that is not read may be null.
 template <typename T>
 void activation_backward(T* grad_in, const T* grad_out, const T* in, const T* out, int64_t n,
                          Activation a, T slope) {
-  const bool uses_output = a == Activation::Tanh || a == Activation::Sigmoid;
+  const bool uses_output = activation_uses_output(a);
 #pragma omp parallel for schedule(static) if (n >= kParallelMin)
   for (int64_t i = 0; i < n; ++i) {
     const T x = uses_output ? T(0) : in[i];

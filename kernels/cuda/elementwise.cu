@@ -16,13 +16,13 @@ struct ActivationForward {
   }
 };
 
-// v = {grad_out, x} for the ReLU family, {grad_out, y} for tanh and sigmoid:
+// v = {grad_out, x} for the ReLU family, {grad_out, y} for tanh, sigmoid, exp:
 // as on the CPU, the pointer that is not needed may be null and is not read.
 template <Activation A>
 struct ActivationBackward {
   float slope;
   __device__ float operator()(const float* v, float) const {
-    constexpr bool uses_output = A == Activation::Tanh || A == Activation::Sigmoid;
+    constexpr bool uses_output = activation_uses_output(A);
     const float x = uses_output ? 0.0f : v[1];
     const float y = uses_output ? v[1] : 0.0f;
     return v[0] * activation_derivative<float>(A, x, y, slope);
@@ -100,6 +100,8 @@ void activation_forward(float* out, const float* in, int64_t n, Activation a, fl
       return map1(out, in, n, ActivationForward<Activation::Tanh>{slope}, stream);
     case Activation::Sigmoid:
       return map1(out, in, n, ActivationForward<Activation::Sigmoid>{slope}, stream);
+    case Activation::Exp:
+      return map1(out, in, n, ActivationForward<Activation::Exp>{slope}, stream);
   }
 }
 
@@ -119,6 +121,9 @@ void activation_backward(float* grad_in, const float* grad_out, const float* in,
     case Activation::Sigmoid:
       return launch_map<2>(grad_in, with_y, nullptr, n,
                            ActivationBackward<Activation::Sigmoid>{slope}, stream);
+    case Activation::Exp:
+      return launch_map<2>(grad_in, with_y, nullptr, n, ActivationBackward<Activation::Exp>{slope},
+                           stream);
   }
 }
 

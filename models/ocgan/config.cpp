@@ -4,6 +4,7 @@
 
 #include "engine/error.h"
 #include "kernels/common/shapes.h"
+#include "models/config_metadata.h"
 
 namespace nova::ocgan {
 
@@ -45,24 +46,6 @@ void Config::validate() const {
 
 namespace {
 
-std::string join(const std::vector<int64_t>& v) {
-  std::string out;
-  for (size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + std::to_string(v[i]);
-  return out;
-}
-
-std::vector<int64_t> split_ints(const std::string& text) {
-  std::vector<int64_t> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string::npos) end = text.size();
-    out.push_back(std::stoll(text.substr(start, end - start)));
-    start = end + 1;
-  }
-  return out;
-}
-
 // One table of (key, field) drives both directions so they cannot drift apart.
 template <typename Visit>
 void visit_fields(Config& c, Visit&& v) {
@@ -101,59 +84,18 @@ void visit_fields(Config& c, Visit&& v) {
   v("ocgan.batch_size", c.batch_size);
 }
 
-struct Writer {
-  std::map<std::string, std::string>& out;
-  void operator()(const char* k, const std::string& v) { out[k] = v; }
-  void operator()(const char* k, int64_t v) { out[k] = std::to_string(v); }
-  void operator()(const char* k, bool v) { out[k] = v ? "true" : "false"; }
-  void operator()(const char* k, double v) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.17g", v);
-    out[k] = buf;
-  }
-  void operator()(const char* k, const std::vector<int64_t>& v) { out[k] = join(v); }
-};
-
-struct Reader {
-  const std::map<std::string, std::string>& in;
-
-  template <typename F>
-  auto parse(const char* k, F f) -> decltype(f(std::string())) {
-    auto it = in.find(k);
-    NOVA_CHECK(it != in.end(), "checkpoint metadata lacks '", k, "': not an OCGAN checkpoint?");
-    try {
-      return f(it->second);
-    } catch (const std::exception&) {
-      throw Error(concat("checkpoint metadata '", k, "' = '", it->second, "' is malformed"));
-    }
-  }
-  void operator()(const char* k, std::string& v) {
-    v = parse(k, [](const std::string& s) { return s; });
-  }
-  void operator()(const char* k, int64_t& v) {
-    v = parse(k, [](const std::string& s) { return static_cast<int64_t>(std::stoll(s)); });
-  }
-  void operator()(const char* k, bool& v) {
-    v = parse(k, [](const std::string& s) { return s == "true"; });
-  }
-  void operator()(const char* k, double& v) {
-    v = parse(k, [](const std::string& s) { return std::stod(s); });
-  }
-  void operator()(const char* k, std::vector<int64_t>& v) { v = parse(k, split_ints); }
-};
-
 }  // namespace
 
 std::map<std::string, std::string> to_metadata(const Config& config) {
   std::map<std::string, std::string> out;
   Config copy = config;
-  visit_fields(copy, Writer{out});
+  visit_fields(copy, models::MetadataWriter{out});
   return out;
 }
 
 Config from_metadata(const std::map<std::string, std::string>& metadata) {
   Config c;
-  visit_fields(c, Reader{metadata});
+  visit_fields(c, models::MetadataReader{metadata, "OCGAN"});
   c.validate();
   return c;
 }

@@ -281,29 +281,13 @@ nn::NamedTensors Model::state() {
       {"latent_disc", opt_latent_disc_.get()},
       {"visual_disc", opt_visual_disc_.get()},
       {"classifier", opt_classifier_.get()}};
-  for (const auto& [prefix, opt] : optimizers) {
-    for (auto& [name, t] : opt->state())
-      out.emplace_back(std::string("optim.") + prefix + "." + name, t);
-  }
-  // Seed and offset as 32-bit halves, which float64 holds exactly.
-  double* g = generator_state_.data<double>();
-  const uint64_t words[2] = {gen_.seed(), gen_.offset()};
-  for (int i = 0; i < 2; ++i) {
-    g[2 * i] = static_cast<double>(words[i] & 0xFFFFFFFFu);
-    g[2 * i + 1] = static_cast<double>(words[i] >> 32);
-  }
+  for (const auto& [name, opt] : optimizers) optim::append_optimizer_state(out, name, *opt);
+  write_generator_state(gen_, generator_state_);
   out.emplace_back("rng.seed_offset", generator_state_);
   out.emplace_back("selection.best_val_mse", best_val_mse_);
   return out;
 }
 
-void Model::state_loaded() {
-  const double* g = generator_state_.data<double>();
-  auto word = [&](int i) {
-    return static_cast<uint64_t>(g[2 * i]) | (static_cast<uint64_t>(g[2 * i + 1]) << 32);
-  };
-  gen_ = Generator(word(0));
-  gen_.set_offset(word(1));
-}
+void Model::state_loaded() { gen_ = read_generator_state(generator_state_); }
 
 }  // namespace nova::ocgan

@@ -52,6 +52,7 @@ TEST_CASE("gradcheck: activations", "[gradcheck]") {
     require_ok(gradcheck([](const auto& v) { return leaky_relu(v[0], 0.2); }, {x}));
     require_ok(gradcheck([](const auto& v) { return tanh(v[0]); }, {x}));
     require_ok(gradcheck([](const auto& v) { return sigmoid(v[0]); }, {x}));
+    require_ok(gradcheck([](const auto& v) { return exp(v[0]); }, {x}));
   }
 }
 

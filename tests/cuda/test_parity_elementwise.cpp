@@ -17,7 +17,7 @@ namespace kcpu = nova::kernels::cpu;
 namespace kcuda = nova::kernels::cuda;
 
 // Operations written to round exactly as the CPU does match bit for bit;
-// transcendental ones (tanh, exp in sigmoid) differ by a few ulps.
+// transcendental ones (tanh, sigmoid, exp) differ by a few ulps.
 const Tolerance kExact{0.0, 0.0};
 const Tolerance kUlps{1e-7, 4e-6};
 
@@ -31,6 +31,8 @@ const char* name_of(Activation a) {
       return "tanh";
     case Activation::Sigmoid:
       return "sigmoid";
+    case Activation::Exp:
+      return "exp";
   }
   return "?";
 }
@@ -54,10 +56,10 @@ TEST_CASE("CUDA activations match the CPU kernels", "[cuda][elementwise][parity]
     auto x = random_vector(n, 1, -6.0f, 6.0f);
     for (size_t i = 0; i < x.size(); i += 17) x[i] = 0.0f;
     const auto g = random_vector(n, 2);
-    for (Activation a :
-         {Activation::Relu, Activation::LeakyRelu, Activation::Tanh, Activation::Sigmoid}) {
+    for (Activation a : {Activation::Relu, Activation::LeakyRelu, Activation::Tanh,
+                         Activation::Sigmoid, Activation::Exp}) {
       const std::string what = name + " " + name_of(a);
-      const Tolerance tol = (a == Activation::Tanh || a == Activation::Sigmoid) ? kUlps : kExact;
+      const Tolerance tol = nova::kernels::activation_uses_output(a) ? kUlps : kExact;
       const float slope = 0.2f;
       std::vector<float> y(x.size()), dx(x.size());
       kcpu::activation_forward<float>(y.data(), x.data(), n, a, slope);
@@ -71,7 +73,7 @@ TEST_CASE("CUDA activations match the CPU kernels", "[cuda][elementwise][parity]
       check_close(got_y, y, tol, what + " forward");
       // Backward from the CPU's y, so only the derivative is compared. As on
       // the CPU, the pointer an activation does not read may be null.
-      const bool uses_output = a == Activation::Tanh || a == Activation::Sigmoid;
+      const bool uses_output = nova::kernels::activation_uses_output(a);
       DeviceBuffer<float> cpu_y(y, misalign);
       kcuda::activation_backward(dgrad.data(), dg.data(), uses_output ? nullptr : dx_in.data(),
                                  uses_output ? cpu_y.data() : nullptr, n, a, slope, stream());

@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The no-argument run's pieces on a tiny budget: the real program trains on
-# the embedded subset, scores, and writes every file it promises; bad flags
-# get a clear message and a non-zero exit.
+# The no-argument run's pieces on a tiny budget, for any one-class program:
+# the real program trains on the embedded subset, scores, and writes every
+# file it promises; resume and scoring work; bad flags get a clear message
+# and a non-zero exit.
+# Usage: one_class_tiny.sh PROGRAM "SMALL MODEL FLAGS" "MODEL'S OWN FILES"
 set -euo pipefail
 program=$1
+read -r -a small <<<"$2"
+model_files=$3
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-log=$("$program" --epochs 1 --max-train-images 64 --batch-size 32 --base-channels 8 \
-  --latent-channels 8 --out "$out" --device cpu)
+log=$("$program" --epochs 1 --max-train-images 64 "${small[@]}" --out "$out" --device cpu)
 echo "$log"
 grep -q "test AUC" <<<"$log"
 run="$out/mnist-subset/class0/seed0"
 for f in results.md results.csv results.json; do test -s "$out/$f" || { echo "missing $f"; exit 1; }; done
 for f in split.json log.jsonl checkpoint.safetensors model.safetensors scores.csv roc.csv roc.png \
-  histogram.png reconstructions_normal.png reconstructions_novel.png samples.png mining.png; do
+  histogram.png $model_files; do
   test -s "$run/$f" || { echo "missing $run/$f"; exit 1; }
 done
 
 # Resume continues from the saved epoch rather than starting over.
-resumed=$("$program" --epochs 2 --max-train-images 64 --batch-size 32 --base-channels 8 \
-  --latent-channels 8 --out "$out" --device cpu --resume)
+resumed=$("$program" --epochs 2 --max-train-images 64 "${small[@]}" --out "$out" --device cpu \
+  --resume)
 grep -q "resuming .* at epoch 2" <<<"$resumed"
 
 # Scoring mode on an IDX file of the embedded data.
@@ -45,4 +48,4 @@ expect_error "--protocol 2 needs a data set" --protocol 2
 expect_error "unknown preset" --preset best
 expect_error "no such file" --score "$run/model.safetensors" --input /nonexistent.png
 expect_error "not a valid safetensors" --score "$run/roc.csv" --input "$run/roc.png"
-echo "train_ocgan tiny run: ok"
+echo "$(basename "$program") tiny run: ok"
