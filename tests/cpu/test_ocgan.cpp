@@ -9,8 +9,10 @@
 #include "engine/checkpoint.h"
 #include "engine/ops.h"
 #include "models/ocgan/ocgan.h"
+#include "tests/support/model_testing.h"
 
 using namespace nova;
+using namespace nova::testing;
 
 namespace {
 
@@ -26,24 +28,13 @@ ocgan::Config small_config() {
   return c;
 }
 
-Tensor digit_like_batch(int64_t n, uint64_t seed) {
-  Generator gen(seed);
-  return uniform({n, 1, 28, 28}, gen, -1.0, 1.0);
-}
-
-std::vector<std::vector<float>> snapshot(nn::NamedTensors state) {
-  std::vector<std::vector<float>> out;
-  for (auto& [name, t] : state) out.push_back(t.to_vector());
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("ocgan: the networks have the paper's shapes", "[ocgan]") {
   ocgan::Config c = ocgan::preset("paper");
   Generator gen(1);
   ocgan::Networks n = ocgan::build_networks(c, gen);
-  const Tensor x = digit_like_batch(2, 2);
+  const Tensor x = image_batch(2, 2);
   const Tensor z = n.encoder->forward(x);
   CHECK(z.shape() == Shape{2, 256, 4, 4});                     // 28 -> 14 -> 7 -> 4
   for (float v : z.to_vector()) REQUIRE(std::fabs(v) < 1.0f);  // tanh-bounded
@@ -57,7 +48,7 @@ TEST_CASE("ocgan: one training iteration lowers the autoencoder loss on a fixed 
   ocgan::Config c = small_config();
   c.noise_std = 0.0;  // the loss is then a deterministic function of the batch
   ocgan::Model model(c, 3, Device::CPU);
-  const Tensor x = digit_like_batch(8, 4);
+  const Tensor x = image_batch(8, 4);
   auto reconstruction_loss = [&] {
     NoGradGuard no_grad;
     auto& n = model.networks();
@@ -81,7 +72,7 @@ TEST_CASE(
   c.mining_steps = 5;
   c.mining_step_size = 0.5;
   ocgan::Model model(c, 5, Device::CPU);
-  for (int i = 0; i < 3; ++i) model.train_step(digit_like_batch(8, 10 + i), 0);
+  for (int i = 0; i < 3; ++i) model.train_step(image_batch(8, 10 + i), 0);
   std::vector<std::vector<float>> params_before;
   for (auto& [name, t] : model.network_state()) {
     if (name.find("running") == std::string::npos) params_before.push_back(t.to_vector());
@@ -102,15 +93,15 @@ TEST_CASE("ocgan: the same seed gives the same training run", "[ocgan]") {
   ocgan::Config c = small_config();
   ocgan::Model a(c, 9, Device::CPU), b(c, 9, Device::CPU);
   for (int i = 0; i < 2; ++i) {
-    a.train_step(digit_like_batch(8, 20 + i), 0);
-    b.train_step(digit_like_batch(8, 20 + i), 0);
+    a.train_step(image_batch(8, 20 + i), 0);
+    b.train_step(image_batch(8, 20 + i), 0);
   }
   CHECK(snapshot(a.state()) == snapshot(b.state()));
 }
 
 TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]") {
   ocgan::Model model(small_config(), 11, Device::CPU);
-  const Tensor x = digit_like_batch(5, 12);
+  const Tensor x = image_batch(5, 12);
   const Tensor scores = model.reconstruction_error(x);
   REQUIRE(scores.shape() == Shape{5});
   const auto r = model.reconstruct(x).to_vector();
@@ -122,13 +113,11 @@ TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]"
 
 TEST_CASE("ocgan: a checkpoint resumes exactly where training stopped", "[ocgan][checkpoint]") {
   const ocgan::Config c = small_config();
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("nova_ocgan_resume_" + std::to_string(::getpid()) + ".safetensors"))
-                               .string();
+  const std::string path = temp_checkpoint_path("nova_ocgan_resume");
   ocgan::Model uninterrupted(c, 21, Device::CPU), first_half(c, 21, Device::CPU);
   for (int i = 0; i < 2; ++i) {
-    uninterrupted.train_step(digit_like_batch(8, 30 + i), 0);
-    first_half.train_step(digit_like_batch(8, 30 + i), 0);
+    uninterrupted.train_step(image_batch(8, 30 + i), 0);
+    first_half.train_step(image_batch(8, 30 + i), 0);
   }
   save_checkpoint(path, first_half.state(), ocgan::to_metadata(c));
 
@@ -138,8 +127,8 @@ TEST_CASE("ocgan: a checkpoint resumes exactly where training stopped", "[ocgan]
   load_checkpoint(path, resumed.state());
   resumed.state_loaded();
   for (int i = 2; i < 4; ++i) {
-    uninterrupted.train_step(digit_like_batch(8, 30 + i), 1);
-    resumed.train_step(digit_like_batch(8, 30 + i), 1);
+    uninterrupted.train_step(image_batch(8, 30 + i), 1);
+    resumed.train_step(image_batch(8, 30 + i), 1);
   }
   CHECK(snapshot(resumed.state()) == snapshot(uninterrupted.state()));
   std::filesystem::remove(path);
@@ -218,7 +207,7 @@ TEST_CASE("ocgan: model selection keeps the lowest validation error", "[ocgan]")
   data::ImageSet val = data::make_empty(1, 28, 28);
   val.n = 8;
   val.labels.assign(8, 0);
-  const Tensor x = digit_like_batch(8, 14);
+  const Tensor x = image_batch(8, 14);
   val.pixels = x.to_vector();
   const models::EpochSelection first = model.end_epoch(0, val);
   CHECK(first.criterion_name == "val_mse");

@@ -12,8 +12,10 @@
 #include "engine/optim/rmsprop.h"
 #include "models/rd/latent.h"
 #include "models/rd/rd.h"
+#include "tests/support/model_testing.h"
 
 using namespace nova;
+using namespace nova::testing;
 
 namespace {
 
@@ -28,35 +30,10 @@ rd::Config small_config() {
   return c;
 }
 
-Tensor image_batch(int64_t n, uint64_t seed, int64_t channels = 1, int64_t size = 28) {
-  Generator gen(seed);
-  return uniform({n, channels, size, size}, gen, -1.0, 1.0);
-}
-
-data::ImageSet image_set(const Tensor& x) {
-  data::ImageSet set = data::make_empty(x.size(1), x.size(2), x.size(3));
-  set.n = x.size(0);
-  set.labels.assign(static_cast<size_t>(set.n), 0);
-  set.pixels = x.to_vector();
-  return set;
-}
-
-std::vector<std::vector<float>> snapshot(const nn::NamedTensors& state) {
-  std::vector<std::vector<float>> out;
-  for (const auto& [name, t] : state) out.push_back(t.to_vector());
-  return out;
-}
-
 std::vector<std::vector<float>> snapshot(const std::vector<Tensor>& tensors) {
   std::vector<std::vector<float>> out;
   for (const Tensor& t : tensors) out.push_back(t.to_vector());
   return out;
-}
-
-std::string temp_path(const std::string& stem) {
-  return (std::filesystem::temp_directory_path() /
-          (stem + "_" + std::to_string(::getpid()) + ".safetensors"))
-      .string();
 }
 
 }  // namespace
@@ -332,7 +309,7 @@ TEST_CASE("rd: a checkpoint resumes exactly where training stopped", "[rd][check
       c.clip_noisy = alocc.clip_noisy;
     }
     c.rho = 10.0;  // the rule's memory changes during the run
-    const std::string path = temp_path("nova_rd_resume");
+    const std::string path = temp_checkpoint_path("nova_rd_resume");
     const data::ImageSet val = image_set(image_batch(8, 60));
     rd::Model uninterrupted(c, 21, Device::CPU), first_half(c, 21, Device::CPU);
     for (rd::Model* m : {&uninterrupted, &first_half}) {
