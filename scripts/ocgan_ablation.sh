@@ -14,9 +14,9 @@ out=${1:?usage: scripts/ocgan_ablation.sh OUT_DIR [train_ocgan flags...]}
 shift
 declare -A steps=(
   [1-autoencoder]="--preset autoencoder"
-  [2-latent]="--no-visual-disc --no-classifier"
-  [3-latent-visual]="--no-classifier"
-  [4-full]=""
+  [2-latent]="--preset latent"
+  [3-discriminators]="--preset discriminators"
+  [4-paper]="--preset paper"
 )
 for name in $(printf '%s\n' "${!steps[@]}" | sort); do
   # shellcheck disable=SC2086  # the flags are meant to split

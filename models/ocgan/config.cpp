@@ -104,8 +104,17 @@ Config preset(const std::string& name) {
   Config c;
   c.preset = name;
   if (name == "paper") return c;
+  // The rows of the paper's Table 4, each adding a part to the one before.
   if (name == "autoencoder") {
     c.use_latent_disc = c.use_visual_disc = c.use_classifier = false;
+    return c;
+  }
+  if (name == "latent") {
+    c.use_visual_disc = c.use_classifier = false;
+    return c;
+  }
+  if (name == "discriminators") {
+    c.use_classifier = false;
     return c;
   }
   if (name == "released") {
@@ -132,9 +141,12 @@ Config preset(const std::string& name) {
     c.batch_size = 512;
     return c;
   }
-  throw Error("--preset: unknown preset '" + name + "' (expected paper, released or autoencoder)");
+  throw Error("--preset: unknown preset '" + name +
+              "' (expected paper, released, autoencoder, latent or discriminators)");
 }
 
-std::vector<std::string> preset_names() { return {"paper", "released", "autoencoder"}; }
+std::vector<std::string> preset_names() {
+  return {"paper", "released", "autoencoder", "latent", "discriminators"};
+}
 
 }  // namespace nova::ocgan

@@ -88,9 +88,10 @@ std::map<std::string, std::string> to_metadata(const Config& config);
 Config from_metadata(const std::map<std::string, std::string>& metadata);
 
 // The presets: "paper" (section 3.2 and Algorithm 1 as written), "released"
-// (the authors' released code, every difference of docs/ocgan.md) and
-// "autoencoder" (the paper's denoising autoencoder alone, the ablation
-// baseline).
+// (the authors' released code, every difference of docs/ocgan.md), and the
+// rows of Table 4 below the full model: "autoencoder" (the denoising
+// autoencoder alone, the baseline), "latent" (+ latent discriminator) and
+// "discriminators" (+ visual discriminator; no classifier, no mining).
 Config preset(const std::string& name);
 std::vector<std::string> preset_names();
 

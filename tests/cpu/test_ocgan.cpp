@@ -219,3 +219,13 @@ TEST_CASE("ocgan: model selection keeps the lowest validation error", "[ocgan]")
   // Same networks, same error: not an improvement.
   CHECK_FALSE(model.end_epoch(1, val).improved);
 }
+
+TEST_CASE("ocgan: the Table 4 presets add one part at a time", "[ocgan]") {
+  const ocgan::Config ae = ocgan::preset("autoencoder"), latent = ocgan::preset("latent"),
+                      discs = ocgan::preset("discriminators"), paper = ocgan::preset("paper");
+  CHECK_FALSE((ae.use_latent_disc || ae.use_visual_disc || ae.use_classifier));
+  CHECK((latent.use_latent_disc && !latent.use_visual_disc && !latent.use_classifier));
+  CHECK((discs.use_latent_disc && discs.use_visual_disc && !discs.use_classifier));
+  CHECK((paper.use_latent_disc && paper.use_visual_disc && paper.use_classifier));
+  for (const std::string& name : ocgan::preset_names()) CHECK(ocgan::preset(name).preset == name);
+}
