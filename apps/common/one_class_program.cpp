@@ -139,8 +139,9 @@ class OneClassRun {
     }
     progress.finish(label + ": training done in " + format_duration(progress.elapsed_seconds()));
     RunResult result;
-    result.summaries = score_test(label);
+    if (fs::exists(model_path())) load_checkpoint(model_path(), model_->network_state());
     result.val_auc = validation_auc(*model_, sets_);
+    result.summaries = score_test(label);
     log.result(result.summaries, result.val_auc);
     print_validation_auc(label, result.val_auc);
     result.seconds = progress.elapsed_seconds();
@@ -207,7 +208,6 @@ class OneClassRun {
 
   // Scores the test split with the selected model and writes every output.
   std::vector<EvaluationSummary> score_test(const std::string& label) {
-    if (fs::exists(model_path())) load_checkpoint(model_path(), model_->network_state());
     const std::vector<NamedScores> scores = score_set(*model_, sets_.test);
     const std::vector<EvaluationSummary> summaries = write_evaluation(
         run_dir_, model_->name() + " " + e_.dataset.name + " class " + std::to_string(known_class_),

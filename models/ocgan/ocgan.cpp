@@ -212,17 +212,13 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
 Tensor Model::decode(const Tensor& z) {
   NoGradGuard no_grad;
   set_training(false);
-  Tensor out = nets_.decoder->forward(z);
-  set_training(true);
-  return out;
+  return nets_.decoder->forward(z);
 }
 
 Tensor Model::reconstruct(const Tensor& x) {
   NoGradGuard no_grad;
   set_training(false);
-  Tensor out = nets_.decoder->forward(nets_.encoder->forward(x));
-  set_training(true);
-  return out;
+  return nets_.decoder->forward(nets_.encoder->forward(x));
 }
 
 Tensor Model::reconstruction_error(const Tensor& x) {
@@ -253,6 +249,9 @@ models::EpochSelection Model::end_epoch(int64_t /*epoch*/, const data::ImageSet&
 }
 
 std::vector<models::Picture> Model::pictures(const Tensor& normal, const Tensor& novel) {
+  // Evaluation mode throughout, mining included: drawing pictures must not
+  // move the batchnorm statistics of the model that is then evaluated.
+  set_training(false);
   const int64_t columns = 16;
   std::vector<models::Picture> out;
   if (normal.defined())

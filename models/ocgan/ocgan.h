@@ -40,9 +40,11 @@ class Model : public models::OneClassModel {
   // after (two host reads and one more forward pass).
   MiningResult mine(const Tensor& z0, bool measure);
 
-  Tensor random_latent(int64_t n);               // U(-1, 1) latent batch
-  Tensor decode(const Tensor& z);                // evaluation mode, no graph
-  Tensor reconstruct(const Tensor& x);           // evaluation mode, no noise, no graph
+  Tensor random_latent(int64_t n);  // U(-1, 1) latent batch
+  // Evaluation: these leave the networks in evaluation mode (step() returns
+  // them to training mode).
+  Tensor decode(const Tensor& z);                // no graph
+  Tensor reconstruct(const Tensor& x);           // no noise, no graph
   Tensor reconstruction_error(const Tensor& x);  // per-image MSE (N)
 
   // models::OneClassModel.

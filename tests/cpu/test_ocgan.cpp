@@ -229,3 +229,12 @@ TEST_CASE("ocgan: the Table 4 presets add one part at a time", "[ocgan]") {
   CHECK((paper.use_latent_disc && paper.use_visual_disc && paper.use_classifier));
   for (const std::string& name : ocgan::preset_names()) CHECK(ocgan::preset(name).preset == name);
 }
+
+TEST_CASE("ocgan: drawing pictures changes nothing in the model", "[ocgan]") {
+  ocgan::Model model(small_config(), 17, Device::CPU);
+  model.train_step(image_batch(8, 18), 0);
+  const auto before = snapshot(model.network_state());
+  const auto pictures = model.pictures(image_batch(4, 19), image_batch(4, 20));
+  CHECK(pictures.size() == 4);  // reconstructions of both kinds, samples, mining
+  CHECK(snapshot(model.network_state()) == before);
+}
