@@ -47,7 +47,10 @@ double validation_auc(models::OneClassModel& model, const data::SplitSets& sets)
   if (sets.val.n == 0 || sets.val_novel.n == 0) return std::nan("");
   std::vector<double> scores = score_set(model, sets.val).front().values;
   std::vector<int32_t> is_normal(scores.size(), 1);
-  for (double v : score_set(model, sets.val_novel).front().values) {
+  // A named local: a range-for over a member of the temporary would read
+  // freed memory.
+  const std::vector<NamedScores> novel = score_set(model, sets.val_novel);
+  for (double v : novel.front().values) {
     scores.push_back(v);
     is_normal.push_back(0);
   }
