@@ -77,6 +77,11 @@ class OneClassModel {
   virtual std::vector<std::string> score_names() const = 0;
   virtual std::vector<Tensor> novelty_scores(const Tensor& x) = 0;
 
+  // The image the model's reconstruction score compares x with, (n, c, h, w)
+  // in evaluation mode, for anomaly heat maps; an undefined tensor when the
+  // model has no such image.
+  virtual Tensor reconstruction(const Tensor& /*x*/) { return Tensor(); }
+
   // Pictures of what the model does, from up to 16 normal and 16 novel test
   // images (either may be empty).
   virtual std::vector<Picture> pictures(const Tensor& normal, const Tensor& novel) = 0;

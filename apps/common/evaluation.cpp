@@ -44,7 +44,8 @@ std::vector<EvaluationSummary> write_evaluation(const std::string& run_dir,
                                                 const std::string& title,
                                                 const std::vector<NamedScores>& scores,
                                                 const std::vector<int32_t>& is_normal,
-                                                const data::ImageSet& test) {
+                                                const data::ImageSet& test,
+                                                const metrics::NormalCalibration* decision) {
   NOVA_CHECK(!scores.empty(), "internal: no scores to evaluate");
   for (const NamedScores& s : scores) {
     NOVA_CHECK(
@@ -54,12 +55,18 @@ std::vector<EvaluationSummary> write_evaluation(const std::string& run_dir,
   }
   std::vector<std::string> header = {"image", "label", "is_normal"};
   for (const NamedScores& s : scores) header.push_back(s.name);
+  if (decision) header.insert(header.end(), {"calibrated", "decision"});
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < is_normal.size(); ++i) {
     std::vector<std::string> row = {test.names.empty() ? std::to_string(i) : test.names[i],
                                     std::to_string(test.labels.empty() ? -1 : test.labels[i]),
                                     is_normal[i] ? "1" : "0"};
     for (const NamedScores& s : scores) row.push_back(fixed(s.values[i], 8));
+    if (decision) {
+      const double raw = scores.front().values[i];
+      row.push_back(fixed(decision->calibrated(raw), 6));
+      row.push_back(decision->is_novel(raw) ? "novel" : "normal");
+    }
     rows.push_back(std::move(row));
   }
   io::write_csv(run_dir + "/scores.csv", header, rows);

@@ -8,6 +8,7 @@
 
 #include "apps/common/scoring.h"
 #include "engine/data/image_set.h"
+#include "engine/metrics/normal_calibration.h"
 #include "engine/tensor.h"
 
 namespace nova::apps {
@@ -20,14 +21,16 @@ struct EvaluationSummary {
   double best_threshold = 0.0;
 };
 
-// Writes into run_dir: scores.csv (a column per score), roc.csv, roc.png and
-// histogram.png of the first (default) score, histogram_<name>.png of each
-// other. Returns a summary per score, in order.
+// Writes into run_dir: scores.csv (a column per score, then the calibrated
+// score and the decision of the default score when `decision` is given),
+// roc.csv, roc.png and histogram.png of the first (default) score,
+// histogram_<name>.png of each other. Returns a summary per score, in order.
 std::vector<EvaluationSummary> write_evaluation(const std::string& run_dir,
                                                 const std::string& title,
                                                 const std::vector<NamedScores>& scores,
                                                 const std::vector<int32_t>& is_normal,
-                                                const data::ImageSet& test);
+                                                const data::ImageSet& test,
+                                                const metrics::NormalCalibration* decision);
 
 // An (n, c, h, w) tensor of images in [-1, 1] as a PNG grid.
 void write_image_grid(const std::string& path, const Tensor& images, int64_t columns);

@@ -3,19 +3,24 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
+#include "apps/common/decision.h"
 #include "apps/common/evaluation.h"
+#include "apps/common/heatmaps.h"
 #include "apps/common/one_class_data.h"
 #include "apps/common/paper_figures.h"
 #include "apps/common/progress.h"
 #include "apps/common/results.h"
 #include "apps/common/run_log.h"
+#include "apps/common/score_mode.h"
 #include "apps/common/scoring.h"
 #include "engine/checkpoint.h"
 #include "engine/data/batches.h"
 #include "engine/error.h"
 #include "engine/metrics/results_table.h"
 #include "engine/metrics/roc.h"
+#include "engine/metrics/threshold_metrics.h"
 
 namespace nova::apps {
 namespace {
@@ -30,46 +35,64 @@ void add_program_flags(Flags& f, const ProgramSpec& spec) {
   f.add_string("device", "auto", "cpu, cuda, or auto (cuda when a device answers)");
   f.add_string("out", "runs/" + spec.model_key, "output folder");
   f.add_switch("resume", "continue each run from the checkpoint in its folder");
-  f.add_string("score", "", "scoring mode: a checkpoint (model.safetensors) to score with");
-  f.add_string("input", "", "scoring mode: an image, a folder of images, or an IDX image file");
-  f.add_string("scores-out", "",
-               "scoring mode: where to write the scores CSV [<input>.scores.csv]");
+  add_decision_flags(f);
+  add_score_mode_flags(f);
 }
 
-Device device_from_flag(const std::string& name) {
-  return name == "auto" ? default_device() : parse_device(name);
+// The default score of the validation normals and of the validation
+// anomalies (the split's other-class images, or --val-abnormal); either may
+// be empty.
+struct ValidationScores {
+  std::vector<double> normal, anomaly;
+};
+
+ValidationScores score_validation(models::OneClassModel& model, const data::SplitSets& sets) {
+  ValidationScores v;
+  if (sets.val.n > 0) v.normal = score_set(model, sets.val).front().values;
+  if (sets.val_novel.n > 0) v.anomaly = score_set(model, sets.val_novel).front().values;
+  return v;
 }
 
-// AUC of the default score on validation normals against the split's
-// validation negatives: a yardstick for choosing settings that never looks
-// at the test set. NaN when the split has no validation negatives.
-double validation_auc(models::OneClassModel& model, const data::SplitSets& sets) {
-  if (sets.val.n == 0 || sets.val_novel.n == 0) return std::nan("");
-  std::vector<double> scores = score_set(model, sets.val).front().values;
-  std::vector<int32_t> is_normal(scores.size(), 1);
-  // A named local: a range-for over a member of the temporary would read
-  // freed memory.
-  const std::vector<NamedScores> novel = score_set(model, sets.val_novel);
-  for (double v : novel.front().values) {
-    scores.push_back(v);
-    is_normal.push_back(0);
-  }
+// AUC of the default score on validation normals against validation
+// anomalies: a yardstick for choosing settings that never looks at the test
+// set. NaN without both.
+double validation_auc(const ValidationScores& v) {
+  if (v.normal.empty() || v.anomaly.empty()) return std::nan("");
+  std::vector<double> scores = v.normal;
+  scores.insert(scores.end(), v.anomaly.begin(), v.anomaly.end());
+  std::vector<int32_t> is_normal(v.normal.size(), 1);
+  is_normal.resize(scores.size(), 0);
   return metrics::novelty_auc(scores, is_normal);
+}
+
+// The test images that pictures show: the first 16 normal and the first 16
+// novel ones.
+std::pair<std::vector<int64_t>, std::vector<int64_t>> picture_picks(
+    const std::vector<int32_t>& is_normal) {
+  const size_t per_kind = 16;
+  std::vector<int64_t> normal, novel;
+  for (size_t i = 0; i < is_normal.size(); ++i) {
+    auto& list = is_normal[i] ? normal : novel;
+    if (list.size() < per_kind) list.push_back(static_cast<int64_t>(i));
+  }
+  return {normal, novel};
 }
 
 std::vector<models::Picture> test_pictures(models::OneClassModel& model, const data::ImageSet& test,
                                            const std::vector<int32_t>& is_normal) {
-  const size_t per_kind = 16;
-  std::vector<int64_t> normal, novel;
-  for (int64_t i = 0; i < test.n; ++i) {
-    auto& list = is_normal[static_cast<size_t>(i)] ? normal : novel;
-    if (list.size() < per_kind) list.push_back(i);
-  }
+  const auto [normal, novel] = picture_picks(is_normal);
   auto images = [&](const std::vector<int64_t>& picks) {
     return picks.empty() ? Tensor()
                          : data::batch_tensor(test, picks, 0, picks.size(), model.device());
   };
   return model.pictures(images(normal), images(novel));
+}
+
+// The pictures' normal test images followed by their novel ones, on the host.
+Tensor picture_images(const data::ImageSet& test, const std::vector<int32_t>& is_normal) {
+  auto [picks, novel] = picture_picks(is_normal);
+  picks.insert(picks.end(), novel.begin(), novel.end());
+  return data::batch_tensor(test, picks, 0, picks.size(), Device::CPU);
 }
 
 void write_pictures(const std::vector<models::Picture>& pictures, const std::string& dir) {
@@ -108,6 +131,9 @@ class OneClassRun {
     for (data::ImageSet* set : {&sets_.train, &sets_.val, &sets_.test, &sets_.val_novel}) {
       *set = to_model_input(*set, model_->input_shape());
     }
+    if (const std::string path = flags_.str("val-abnormal"); !path.empty()) {
+      sets_.val_novel = read_images_for_model(path, model_->input_shape(), "--val-abnormal");
+    }
     model_->prepare_training_images(sets_.train);
     model_->prepare_training_images(sets_.val);
     NOVA_CHECK(sets_.train.n >= model_->batch_size(), "class ", known_class_, " has ",
@@ -143,8 +169,10 @@ class OneClassRun {
     progress.finish(label + ": training done in " + format_duration(progress.elapsed_seconds()));
     RunResult result;
     if (fs::exists(model_path())) load_checkpoint(model_path(), model_->network_state());
-    result.val_auc = validation_auc(*model_, sets_);
-    result.summaries = score_test(label);
+    const ValidationScores val = score_validation(*model_, sets_);
+    result.val_auc = validation_auc(val);
+    const std::optional<DecisionRule> decision = store_decision(label, val);
+    result.summaries = score_test(label, decision);
     log.result(result.summaries, result.val_auc);
     print_validation_auc(label, result.val_auc);
     result.seconds = progress.elapsed_seconds();
@@ -196,7 +224,7 @@ class OneClassRun {
     meta["epoch"] = std::to_string(epoch + 1);
     meta["stopped"] = stopped_ ? "1" : "0";
     save_checkpoint(checkpoint_path(), model_->state(), meta);
-    log.epoch(epoch, selection, validation_auc(*model_, sets_));
+    log.epoch(epoch, selection, validation_auc(score_validation(*model_, sets_)));
     if (stopped_) {
       std::printf("\n%s: the stopping rule ended training after epoch %lld\n",
                   model_->name().c_str(), static_cast<long long>(epoch + 1));
@@ -209,16 +237,53 @@ class OneClassRun {
                 label.c_str(), val_auc);
   }
 
+  // The decision rule from the selected model's validation scores, added to
+  // model.safetensors' metadata; none (with a note) when the validation
+  // scores cannot give one.
+  std::optional<DecisionRule> store_decision(const std::string& label, const ValidationScores& v) {
+    DecisionRule d;
+    try {
+      d = choose_decision(flags_, model_->score_names().front(), v.normal, v.anomaly);
+    } catch (const std::exception& e) {
+      std::printf("%s: no decision threshold stored (scoring mode will refuse %s): %s\n",
+                  label.c_str(), model_path().c_str(), e.what());
+      return std::nullopt;
+    }
+    const std::vector<float> errors = set_pixel_errors(*model_, sets_.val);
+    if (!errors.empty()) d.heatmap_scale = heatmap_scale(errors);
+    Metadata meta =
+        fs::exists(model_path()) ? read_checkpoint_metadata(model_path()) : model_->metadata();
+    write_decision(d, meta);
+    save_checkpoint(model_path(), model_->network_state(), meta);
+    std::printf("%s: %s\n", label.c_str(), describe(d).c_str());
+    return d;
+  }
+
   // Scores the test split with the selected model and writes every output.
-  std::vector<EvaluationSummary> score_test(const std::string& label) {
+  std::vector<EvaluationSummary> score_test(const std::string& label,
+                                            const std::optional<DecisionRule>& decision) {
     const std::vector<NamedScores> scores = score_set(*model_, sets_.test);
     const std::vector<EvaluationSummary> summaries = write_evaluation(
         run_dir_, model_->name() + " " + e_.dataset.name + " class " + std::to_string(known_class_),
-        scores, sets_.test_is_normal, sets_.test);
+        scores, sets_.test_is_normal, sets_.test, decision ? &decision->calibration : nullptr);
     write_pictures(test_pictures(*model_, sets_.test, sets_.test_is_normal), run_dir_);
+    if (decision && decision->heatmap_scale > 0.0) {
+      const Tensor x = picture_images(sets_.test, sets_.test_is_normal);
+      write_heatmap_grid(run_dir_ + "/heatmaps.png", x, reconstruct_on_host(*model_, x),
+                         decision->heatmap_scale);
+    }
     for (const EvaluationSummary& s : summaries) {
       std::printf("%s: test AUC %.4f (EER %.4f) with score %s\n", label.c_str(), s.auc, s.eer,
                   s.score.c_str());
+    }
+    if (decision) {
+      const metrics::DetectionStats at = metrics::stats_at_threshold(
+          scores.front().values, sets_.test_is_normal, decision->calibration.threshold);
+      std::printf(
+          "%s: at the stored threshold, %.1f%% of test normals flagged (false alarms), %.1f%% "
+          "of novel images flagged (detected), F1 %.4f\n",
+          label.c_str(), 100.0 * static_cast<double>(at.fp) / static_cast<double>(at.fp + at.tn),
+          100.0 * at.recall, at.f1);
     }
     return summaries;
   }
@@ -234,21 +299,6 @@ class OneClassRun {
   std::unique_ptr<models::OneClassModel> model_;
   bool stopped_ = false;
 };
-
-int score_mode(const Flags& f, const ProgramSpec& spec) {
-  NOVA_CHECK(!f.str("input").empty(), "--score needs --input (an image, a folder or an IDX file)");
-  const Metadata meta = read_checkpoint_metadata(f.str("score"));
-  std::unique_ptr<models::OneClassModel> model =
-      spec.model_from_metadata(meta, device_from_flag(f.str("device")));
-  load_checkpoint(f.str("score"), model->network_state());
-  const data::ImageSet images = read_images_for_model(f.str("input"), model->input_shape());
-  const std::string out =
-      f.str("scores-out").empty() ? f.str("input") + ".scores.csv" : f.str("scores-out");
-  write_scores_csv(out, images, score_set(*model, images));
-  std::printf("scored %lld images with %s: %s\n", static_cast<long long>(images.n),
-              f.str("score").c_str(), out.c_str());
-  return 0;
-}
 
 int train_mode(const Flags& f, const ProgramSpec& spec) {
   const Experiment e = load_experiment(f);
@@ -290,6 +340,10 @@ int train_mode(const Flags& f, const ProgramSpec& spec) {
 }
 
 }  // namespace
+
+Device device_from_flag(const std::string& name) {
+  return name == "auto" ? default_device() : parse_device(name);
+}
 
 int run_one_class_program(int argc, char** argv, const ProgramSpec& spec) {
   Flags flags(spec.program, spec.summary);

@@ -37,6 +37,9 @@ struct ProgramSpec {
       model_from_metadata;
 };
 
+// --device's value as a device: "auto" is CUDA when a device answers.
+Device device_from_flag(const std::string& name);
+
 // main() of a program: parses the flags, trains and scores, or scores with
 // --score; prints errors as "<program>: error: ..." and returns the exit code.
 // Programs call apps::use_passive_openmp_threads(argv) first.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/data/image_set.h"
+#include "engine/metrics/normal_calibration.h"
 #include "models/one_class_model.h"
 
 namespace nova::apps {
@@ -25,12 +26,18 @@ std::vector<NamedScores> score_set(models::OneClassModel& model, const data::Ima
 data::ImageSet to_model_input(const data::ImageSet& set, const models::InputShape& shape);
 
 // Images to score, brought to the model's input: one PNG/JPEG file, a folder
-// of them, or an IDX image file.
-data::ImageSet read_images_for_model(const std::string& path, const models::InputShape& shape);
+// of them, or an IDX image file. `flag` names the path in messages. Images
+// of another size are resized (data/resize.h), or with exact_size refused
+// with a message naming the file and both sizes.
+data::ImageSet read_images_for_model(const std::string& path, const models::InputShape& shape,
+                                     const std::string& flag, bool exact_size = false);
 
-// image,<score>,<score>... per line; the image is its file name, or its index
-// for IDX input.
+// image,[is_normal,]<score>,<score>...,calibrated,decision per line: the
+// image is its file name, or its index for IDX input; is_normal only when
+// labels are known; calibrated and decision ("normal" or "novel") from the
+// first (default) score.
 void write_scores_csv(const std::string& path, const data::ImageSet& images,
-                      const std::vector<NamedScores>& scores);
+                      const std::vector<int32_t>& is_normal, const std::vector<NamedScores>& scores,
+                      const metrics::NormalCalibration& decision);
 
 }  // namespace nova::apps

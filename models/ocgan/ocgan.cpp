@@ -215,7 +215,7 @@ Tensor Model::decode(const Tensor& z) {
   return nets_.decoder->forward(z);
 }
 
-Tensor Model::reconstruct(const Tensor& x) {
+Tensor Model::reconstruction(const Tensor& x) {
   NoGradGuard no_grad;
   set_training(false);
   return nets_.decoder->forward(nets_.encoder->forward(x));
@@ -223,7 +223,7 @@ Tensor Model::reconstruct(const Tensor& x) {
 
 Tensor Model::reconstruction_error(const Tensor& x) {
   NoGradGuard no_grad;
-  const Tensor diff = sub(reconstruct(x), x);
+  const Tensor diff = sub(reconstruction(x), x);
   return mean_per_sample(mul(diff, diff));
 }
 
@@ -255,8 +255,8 @@ std::vector<models::Picture> Model::pictures(const Tensor& normal, const Tensor&
   const int64_t columns = 16;
   std::vector<models::Picture> out;
   if (normal.defined())
-    out.push_back({"reconstructions_normal.png", {normal, reconstruct(normal)}});
-  if (novel.defined()) out.push_back({"reconstructions_novel.png", {novel, reconstruct(novel)}});
+    out.push_back({"reconstructions_normal.png", {normal, reconstruction(normal)}});
+  if (novel.defined()) out.push_back({"reconstructions_novel.png", {novel, reconstruction(novel)}});
   out.push_back({"samples.png", {decode(random_latent(4 * columns))}});
   if (config_.use_classifier && config_.mining_steps > 0) {
     const MiningResult mined = mine(random_latent(columns), false);

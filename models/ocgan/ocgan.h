@@ -43,9 +43,9 @@ class Model : public models::OneClassModel {
   Tensor random_latent(int64_t n);  // U(-1, 1) latent batch
   // Evaluation: these leave the networks in evaluation mode (step() returns
   // them to training mode).
-  Tensor decode(const Tensor& z);                // no graph
-  Tensor reconstruct(const Tensor& x);           // no noise, no graph
-  Tensor reconstruction_error(const Tensor& x);  // per-image MSE (N)
+  Tensor decode(const Tensor& z);                   // no graph
+  Tensor reconstruction(const Tensor& x) override;  // no noise, no graph
+  Tensor reconstruction_error(const Tensor& x);     // per-image MSE (N)
 
   // models::OneClassModel.
   std::string name() const override { return "OCGAN"; }

@@ -218,6 +218,16 @@ std::vector<Tensor> Model::novelty_scores(const Tensor& x) {
   return {rec, dual_rec, center, zrec};
 }
 
+Tensor Model::reconstruction(const Tensor& x) {
+  check_batch(x);
+  NoGradGuard no_grad;
+  set_training(false);
+  Tensor r = nets_.generator->decode(nets_.generator->encode(x));
+  if (config_.use_dual) r = nets_.auxiliary->decode(nets_.auxiliary->encode(r));
+  set_training(true);
+  return r;
+}
+
 models::EpochSelection Model::end_epoch(int64_t /*epoch*/, const data::ImageSet& val) {
   models::EpochSelection s;
   s.criterion_name = std::string("val_") + default_score();

@@ -97,6 +97,9 @@ class Model : public models::OneClassModel {
   models::EpochSelection end_epoch(int64_t epoch, const data::ImageSet& val) override;
   std::vector<std::string> score_names() const override;
   std::vector<Tensor> novelty_scores(const Tensor& x) override;
+  // D'(G(x)), the image the default "dual_rec" score compares x with; G(x)
+  // when the dual term is off.
+  Tensor reconstruction(const Tensor& x) override;
   // Rows of x, G(x) and D'(G(x)) for normal and novel test images.
   std::vector<models::Picture> pictures(const Tensor& normal, const Tensor& novel) override;
   // The networks and the center, the optimizers' moments, the generator

@@ -214,6 +214,15 @@ std::vector<Tensor> Model::novelty_scores(const Tensor& x) {
   return scores;
 }
 
+Tensor Model::reconstruction(const Tensor& x) {
+  check_batch(x);
+  NoGradGuard no_grad;
+  set_training(false);
+  const Tensor r = nets_.refiner->reconstruct(x);
+  set_training(true);
+  return r;
+}
+
 std::vector<models::Picture> Model::pictures(const Tensor& normal, const Tensor& novel) {
   NoGradGuard no_grad;
   set_training(false);

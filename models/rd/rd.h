@@ -45,6 +45,8 @@ class Model : public models::OneClassModel {
   // no noise, no graph.
   std::vector<std::string> score_names() const override { return {"d_r", "d", "mse"}; }
   std::vector<Tensor> novelty_scores(const Tensor& x) override;
+  // R(x), the image the "mse" score compares x with.
+  Tensor reconstruction(const Tensor& x) override;
   // The paper's Figure 4: rows of X, X~ and R(X~) for normal and novel images.
   std::vector<models::Picture> pictures(const Tensor& normal, const Tensor& novel) override;
   // The networks, the kept ("selected.") networks, the optimizers' moments,

@@ -17,7 +17,7 @@ grep -q "test AUC" <<<"$log"
 run="$out/mnist-subset/class0/seed0"
 for f in results.md results.csv results.json; do test -s "$out/$f" || { echo "missing $f"; exit 1; }; done
 for f in split.json log.jsonl checkpoint.safetensors model.safetensors scores.csv roc.csv roc.png \
-  histogram.png $model_files; do
+  histogram.png heatmaps.png $model_files; do
   test -s "$run/$f" || { echo "missing $run/$f"; exit 1; }
 done
 
@@ -31,6 +31,16 @@ data_dir=$(cd "$(dirname "$0")/../../data" && pwd)
 "$program" --score "$run/model.safetensors" --input "$data_dir/mnist-subset-images-idx3-ubyte.gz" \
   --scores-out "$out/scores.csv"
 test "$(wc -l <"$out/scores.csv")" -eq 10001
+head -1 "$out/scores.csv" | grep -q ",calibrated,decision$"
+grep -q '"flagged_novel"' "$out/scores.summary.json"
+
+# Labelled scoring (pictures of the run stand in for images), with heat maps.
+"$program" --score "$run/model.safetensors" --normal "$run/reconstructions_normal.png" \
+  --abnormal "$run/roc.png" --scores-out "$out/labelled.csv" --heatmaps "$out/maps"
+grep -q '"auc"' "$out/labelled.summary.json"
+for f in grid.png normal/reconstructions_normal.png abnormal/roc.png; do
+  test -s "$out/maps/$f" || { echo "missing heat map $f"; exit 1; }
+done
 
 expect_error() {  # expect_error "message part" args...
   local want=$1
@@ -48,4 +58,11 @@ expect_error "--protocol 2 needs a data set" --protocol 2
 expect_error "unknown preset" --preset best
 expect_error "no such file" --score "$run/model.safetensors" --input /nonexistent.png
 expect_error "not a valid safetensors" --score "$run/roc.csv" --input "$run/roc.png"
+expect_error "holds no decision threshold" --score "$run/checkpoint.safetensors" --input "$run/roc.png"
+expect_error "--threshold: expected a number" --score "$run/model.safetensors" \
+  --input "$run/roc.png" --threshold high
+expect_error "expected 28x28" --score "$run/model.safetensors" --input "$run/roc.png" --exact-size
+printf 'not an image' >"$out/broken.png"
+expect_error "unreadable image '$out/broken.png'" --score "$run/model.safetensors" \
+  --input "$out/broken.png"
 echo "$(basename "$program") tiny run: ok"

@@ -104,7 +104,7 @@ TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]"
   const Tensor x = image_batch(5, 12);
   const Tensor scores = model.reconstruction_error(x);
   REQUIRE(scores.shape() == Shape{5});
-  const auto r = model.reconstruct(x).to_vector();
+  const auto r = model.reconstruction(x).to_vector();
   const auto xv = x.to_vector();
   double first = 0.0;
   for (int i = 0; i < 784; ++i) first += (r[i] - xv[i]) * (r[i] - xv[i]);

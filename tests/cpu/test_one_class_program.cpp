@@ -8,12 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "apps/common/decision.h"
 #include "apps/common/evaluation.h"
 #include "apps/common/flags.h"
 #include "apps/common/one_class_program.h"
 #include "apps/common/scoring.h"
 #include "engine/checkpoint.h"
+#include "engine/data/registry.h"
 #include "engine/io/json.h"
+#include "engine/io/png.h"
 #include "engine/io/text_file.h"
 #include "tests/support/temp_dir.h"
 
@@ -76,6 +79,14 @@ class MeanImageModel : public models::OneClassModel {
       minus.data<float>()[i] = -d.data<float>()[i];
     }
     return {d, minus};
+  }
+
+  // The mean image for every input: heat maps show where x departs from it.
+  Tensor reconstruction(const Tensor& x) override {
+    std::vector<float> out;
+    const std::vector<float> m = mean_.to_vector();
+    for (int64_t i = 0; i < x.size(0); ++i) out.insert(out.end(), m.begin(), m.end());
+    return Tensor::from_vector(out, x.shape());
   }
 
   std::vector<models::Picture> pictures(const Tensor&, const Tensor&) override {
@@ -150,8 +161,9 @@ TEST_CASE("one-class program: the stopping rule, resume, outputs and scoring", "
   CHECK(count_lines_with(run_dir + "/log.jsonl", "\"stop\":true") == 1);
   CHECK(read_checkpoint_metadata(run_dir + "/checkpoint.safetensors").at("stopped") == "1");
   CHECK(read_checkpoint_metadata(run_dir + "/model.safetensors").at("epochs_seen") == "2");
-  for (const char* f : {"split.json", "scores.csv", "roc.csv", "roc.png", "histogram.png",
-                        "histogram_minus_distance.png", "mean.png", "model.safetensors"}) {
+  for (const char* f :
+       {"split.json", "scores.csv", "roc.csv", "roc.png", "histogram.png",
+        "histogram_minus_distance.png", "mean.png", "heatmaps.png", "model.safetensors"}) {
     CHECK(std::filesystem::file_size(run_dir + "/" + f) > 0);
   }
   for (const char* f : {"results.md", "results.csv", "results.json",
@@ -159,7 +171,16 @@ TEST_CASE("one-class program: the stopping rule, resume, outputs and scoring", "
     CHECK(std::filesystem::file_size(out + "/" + f) > 0);
   }
   const std::string scores = io::read_text_file(run_dir + "/scores.csv");
-  CHECK(scores.rfind("image,label,is_normal,distance,minus_distance\n", 0) == 0);
+  CHECK(scores.rfind("image,label,is_normal,distance,minus_distance,calibrated,decision\n", 0) ==
+        0);
+  // The stored rule: 1% false alarms asked, set on the validation normals.
+  const Metadata model_meta = read_checkpoint_metadata(run_dir + "/model.safetensors");
+  const apps::DecisionRule rule = apps::read_decision(model_meta, "model");
+  CHECK(rule.score == "distance");
+  CHECK(rule.target_rate == 0.01);
+  REQUIRE(rule.normals > 0);
+  CHECK(std::fabs(rule.normals_flagged - 0.01) <= 1.0 / static_cast<double>(rule.normals));
+  CHECK(rule.heatmap_scale > 0.0);
   CHECK(io::read_text_file(run_dir + "/split.json").find("\"val_novel\"") != std::string::npos);
   const std::string md = io::read_text_file(out + "/results.md");
   CHECK(md.find("score distance") != std::string::npos);
@@ -192,12 +213,74 @@ TEST_CASE("one-class program: the stopping rule, resume, outputs and scoring", "
     // The selection state came back from the checkpoint: 2 + 2 epochs seen.
     CHECK(read_checkpoint_metadata(dir + "/model.safetensors").at("epochs_seen") == "4");
   }
-  SECTION("scoring mode writes every score of every image") {
+  SECTION("scoring mode writes every score, the calibrated score and the decision") {
     const std::string idx =
         std::string(NOVA_SOURCE_DIR) + "/data/mnist-subset-images-idx3-ubyte.gz";
     REQUIRE(run({"--score", run_dir + "/model.safetensors", "--input", idx, "--scores-out",
                  out + "/all.csv"}) == 0);
     CHECK(count_lines_with(out + "/all.csv", ",") == 10001);
+    CHECK(io::read_text_file(out + "/all.csv")
+              .rfind("image,distance,minus_distance,calibrated,decision\n", 0) == 0);
+    const io::JsonValue summary =
+        io::parse_json(io::read_text_file(out + "/all.summary.json"), "all.summary.json");
+    CHECK(summary.at("images").as_int64() == 10000);
+    CHECK(summary.at("flagged_novel").as_int64() + summary.at("flagged_normal").as_int64() ==
+          10000);
+    CHECK_FALSE(summary.has("auc"));  // unlabelled
+  }
+  SECTION("scoring labelled folders, with heat maps and a threshold of one's own") {
+    // Normal: digits of the known class 3; abnormal: the same with a bright
+    // square pasted in.
+    const data::Dataset ds =
+        data::load_dataset("mnist-subset", std::string(NOVA_SOURCE_DIR) + "/data");
+    const std::string normal = out + "/eval/normal", abnormal = out + "/eval/abnormal";
+    std::filesystem::create_directories(normal);
+    std::filesystem::create_directories(abnormal);
+    int written = 0;
+    for (int64_t i = 0; i < ds.train.n && written < 6; ++i) {
+      if (ds.train.labels[static_cast<size_t>(i)] != 3) continue;
+      std::vector<float> digit(ds.train.image(i), ds.train.image(i) + 28 * 28);
+      const std::string name = "digit" + std::to_string(written++) + ".png";
+      io::write_png(normal + "/" + name, io::image_grid(digit.data(), 1, 1, 28, 28, 1, 1));
+      for (int y = 2; y < 10; ++y) {
+        for (int x = 2; x < 10; ++x) digit[y * 28 + x] = 1.0f;
+      }
+      io::write_png(abnormal + "/" + name, io::image_grid(digit.data(), 1, 1, 28, 28, 1, 1));
+    }
+    const std::string model = run_dir + "/model.safetensors";
+    REQUIRE(run({"--score", model, "--normal", normal, "--abnormal", abnormal, "--scores-out",
+                 out + "/labelled.csv", "--heatmaps", out + "/maps"}) == 0);
+    const std::string csv = io::read_text_file(out + "/labelled.csv");
+    CHECK(csv.rfind("image,is_normal,distance,minus_distance,calibrated,decision\n", 0) == 0);
+    CHECK(count_lines_with(out + "/labelled.csv", "eval/normal/digit") == 6);
+    CHECK(count_lines_with(out + "/labelled.csv", "abnormal/digit") == 6);
+    const io::JsonValue summary =
+        io::parse_json(io::read_text_file(out + "/labelled.summary.json"), "labelled.summary");
+    CHECK(summary.at("labelled_normal").as_int64() == 6);
+    CHECK(summary.at("labelled_abnormal").as_int64() == 6);
+    CHECK(summary.at("auc").as_double() > 0.9);  // a pasted square is far from the mean digit
+    CHECK(summary.has("f1"));
+    for (const char* f : {"grid.png", "normal/digit0.png", "abnormal/digit5.png"}) {
+      CHECK(std::filesystem::file_size(out + "/maps/" + f) > 0);
+    }
+    // A threshold above every score flags nothing; one below the normal
+    // median is refused.
+    REQUIRE(run({"--score", model, "--normal", normal, "--abnormal", abnormal, "--scores-out",
+                 out + "/lenient.csv", "--threshold", "1e9"}) == 0);
+    CHECK(count_lines_with(out + "/lenient.csv", ",novel") == 0);
+    REQUIRE(rule.calibration.median > 0.0);
+    CHECK(run({"--score", model, "--normal", normal, "--threshold", "0"}) == 1);
+  }
+  SECTION("scoring refuses bad input") {
+    const std::string model = run_dir + "/model.safetensors";
+    const std::string broken = out + "/broken.png";
+    io::write_text_file(broken, "not a png");
+    CHECK(run({"--score", model, "--input", broken}) == 1);
+    CHECK(run({"--score", model, "--input", run_dir + "/roc.png", "--exact-size"}) == 1);
+    CHECK(run({"--score", model, "--input", run_dir + "/roc.png", "--normal", broken}) == 1);
+    CHECK(run({"--score", model, "--input", broken, "--threshold", "high"}) == 1);
+    // The training checkpoint is saved every epoch, before any threshold.
+    CHECK(run({"--score", run_dir + "/checkpoint.safetensors", "--input", broken}) == 1);
   }
   SECTION("bad flags are refused") {
     CHECK(run(with({"--epochs", "0"})) == 1);
