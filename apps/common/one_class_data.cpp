@@ -13,7 +13,8 @@ namespace nova::apps {
 
 void add_data_flags(Flags& flags) {
   flags.add_string("dataset", "mnist-subset",
-                   "data set: mnist-subset (embedded), fashion-mnist, mnist, cifar10, folder");
+                   "data set: mnist-subset (embedded), fashion-mnist, mnist, cifar10, folder, "
+                   "normal-folder (a folder of normal images alone)");
   flags.add_string("data-path", "",
                    "where the data set lives (a folder; required for mnist, cifar10, folder)");
   flags.add_string("class", "0", "known (normal) class: an index, a list such as 0,3, or all");

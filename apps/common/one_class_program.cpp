@@ -1,5 +1,6 @@
 #include "apps/common/one_class_program.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -102,8 +103,9 @@ void write_pictures(const std::vector<models::Picture>& pictures, const std::str
 }
 
 struct RunResult {
-  std::vector<EvaluationSummary> summaries;
-  double val_auc = 0.0;  // NaN without validation negatives
+  std::vector<EvaluationSummary> summaries;  // none when the test has normal images alone
+  double val_auc = 0.0;                      // NaN without validation negatives
+  double test_false_alarms = 0.0;  // share of test normals the stored threshold flags, or NaN
   double seconds = 0.0;
 };
 
@@ -173,6 +175,7 @@ class OneClassRun {
     result.val_auc = validation_auc(val);
     const std::optional<DecisionRule> decision = store_decision(label, val);
     result.summaries = score_test(label, decision);
+    result.test_false_alarms = test_false_alarms_;
     log.result(result.summaries, result.val_auc);
     print_validation_auc(label, result.val_auc);
     result.seconds = progress.elapsed_seconds();
@@ -256,19 +259,37 @@ class OneClassRun {
     write_decision(d, meta);
     save_checkpoint(model_path(), model_->network_state(), meta);
     std::printf("%s: %s\n", label.c_str(), describe(d).c_str());
+    if (d.rule == "false-alarm-rate" && d.target_rate * static_cast<double>(d.normals) < 5.0) {
+      std::printf(
+          "%s: note: %lld validation normals put a %.3g%% false-alarm threshold on their highest "
+          "few scores, so it moves a lot with the sample; hold out more (--val-fraction) or ask "
+          "for a higher --false-alarm-rate\n",
+          label.c_str(), static_cast<long long>(d.normals), 100.0 * d.target_rate);
+    }
     return d;
   }
 
   // Scores the test split with the selected model and writes every output.
+  // A test of normal images alone (a normal-folder data set) has no AUC: its
+  // scores are written, and how many of them the stored threshold flags.
   std::vector<EvaluationSummary> score_test(const std::string& label,
                                             const std::optional<DecisionRule>& decision) {
+    const std::vector<int32_t>& is_normal = sets_.test_is_normal;
     const std::vector<NamedScores> scores = score_set(*model_, sets_.test);
-    const std::vector<EvaluationSummary> summaries = write_evaluation(
-        run_dir_, model_->name() + " " + e_.dataset.name + " class " + std::to_string(known_class_),
-        scores, sets_.test_is_normal, sets_.test, decision ? &decision->calibration : nullptr);
-    write_pictures(test_pictures(*model_, sets_.test, sets_.test_is_normal), run_dir_);
+    const bool has_novel = std::find(is_normal.begin(), is_normal.end(), 0) != is_normal.end();
+    std::vector<EvaluationSummary> summaries;
+    if (has_novel) {
+      summaries = write_evaluation(
+          run_dir_,
+          model_->name() + " " + e_.dataset.name + " class " + std::to_string(known_class_), scores,
+          is_normal, sets_.test, decision ? &decision->calibration : nullptr);
+    } else if (decision) {
+      write_scores_csv(run_dir_ + "/scores.csv", sets_.test, is_normal, scores,
+                       decision->calibration);
+    }
+    write_pictures(test_pictures(*model_, sets_.test, is_normal), run_dir_);
     if (decision && decision->heatmap_scale > 0.0) {
-      const Tensor x = picture_images(sets_.test, sets_.test_is_normal);
+      const Tensor x = picture_images(sets_.test, is_normal);
       write_heatmap_grid(run_dir_ + "/heatmaps.png", x, reconstruct_on_host(*model_, x),
                          decision->heatmap_scale);
     }
@@ -276,14 +297,26 @@ class OneClassRun {
       std::printf("%s: test AUC %.4f (EER %.4f) with score %s\n", label.c_str(), s.auc, s.eer,
                   s.score.c_str());
     }
-    if (decision) {
+    test_false_alarms_ = std::nan("");
+    if (!decision) return summaries;
+    std::vector<double> normal_scores;
+    for (size_t i = 0; i < is_normal.size(); ++i) {
+      if (is_normal[i]) normal_scores.push_back(scores.front().values[i]);
+    }
+    test_false_alarms_ = metrics::flagged_fraction(normal_scores, decision->calibration.threshold);
+    if (has_novel) {
       const metrics::DetectionStats at = metrics::stats_at_threshold(
-          scores.front().values, sets_.test_is_normal, decision->calibration.threshold);
+          scores.front().values, is_normal, decision->calibration.threshold);
       std::printf(
           "%s: at the stored threshold, %.1f%% of test normals flagged (false alarms), %.1f%% "
           "of novel images flagged (detected), F1 %.4f\n",
-          label.c_str(), 100.0 * static_cast<double>(at.fp) / static_cast<double>(at.fp + at.tn),
-          100.0 * at.recall, at.f1);
+          label.c_str(), 100.0 * test_false_alarms_, 100.0 * at.recall, at.f1);
+    } else {
+      std::printf(
+          "%s: the test holds normal images alone (no AUC); at the stored threshold %.1f%% of "
+          "its %zu images are flagged (false alarms). Score labelled anomalies with --score "
+          "%s --normal ... --abnormal ...\n",
+          label.c_str(), 100.0 * test_false_alarms_, normal_scores.size(), model_path().c_str());
     }
     return summaries;
   }
@@ -298,6 +331,7 @@ class OneClassRun {
   data::SplitSets sets_;
   std::unique_ptr<models::OneClassModel> model_;
   bool stopped_ = false;
+  double test_false_alarms_ = 0.0;
 };
 
 int train_mode(const Flags& f, const ProgramSpec& spec) {
@@ -310,6 +344,10 @@ int train_mode(const Flags& f, const ProgramSpec& spec) {
   metrics::ResultsTable val_table("val_auc", spec.model_name + ", " + e.dataset.name +
                                                  ", protocol " + std::to_string(e.protocol) +
                                                  ", validation AUC (default score)");
+  metrics::ResultsTable false_alarm_table(
+      "test_false_alarm_rate", spec.model_name + ", " + e.dataset.name + ", protocol " +
+                                   std::to_string(e.protocol) +
+                                   ", share of test normals flagged at the stored threshold");
   double seconds = 0.0;
   for (int64_t c : e.classes) {
     for (int64_t seed : e.seeds) {
@@ -330,10 +368,17 @@ int train_mode(const Flags& f, const ProgramSpec& spec) {
         tables[k].add(row, static_cast<uint64_t>(seed), r.summaries[k].auc);
       }
       if (!std::isnan(r.val_auc)) val_table.add(row, static_cast<uint64_t>(seed), r.val_auc);
+      if (!std::isnan(r.test_false_alarms)) {
+        false_alarm_table.add(row, static_cast<uint64_t>(seed), r.test_false_alarms);
+      }
       seconds += r.seconds;
     }
   }
   if (!val_table.empty()) tables.push_back(val_table);
+  if (!false_alarm_table.empty()) tables.push_back(false_alarm_table);
+  NOVA_CHECK(!tables.empty(),
+             "no results: the test split had no novel images and no threshold "
+             "was stored");
   write_results(out, tables, paper_figures(spec.model_key, e.dataset.name, e.protocol),
                 f.command_line(), to_string(device), seconds);
   return 0;

@@ -81,8 +81,11 @@ Split make_split(const std::string& dataset, const std::vector<int32_t>& pool_la
                                std::to_string(n_class) +
                                " images, too few to split into training and test parts");
     }
-    if (static_cast<int64_t>(others.size()) < n_test) {
-      throw std::runtime_error(what + ": " + std::to_string(n_test) +
+    // A data set of normal images alone (one class) is tested on its held-out
+    // normals only.
+    const int64_t n_negatives = num_classes > 1 ? n_test : 0;
+    if (static_cast<int64_t>(others.size()) < n_negatives) {
+      throw std::runtime_error(what + ": " + std::to_string(n_negatives) +
                                " negatives needed but the other classes have only " +
                                std::to_string(others.size()) + " images");
     }
@@ -92,10 +95,11 @@ Split make_split(const std::string& dataset, const std::vector<int32_t>& pool_la
     hold_out(std::move(train_part), opt.val_fraction, class_rng, s, what);
     SplitRng neg_rng(opt.seed, opt.known_class, 1);
     neg_rng.shuffle(others);
-    const size_t n_val_novel = std::min(s.val.size(), others.size() - static_cast<size_t>(n_test));
-    s.val_novel.assign(others.begin() + n_test, others.begin() + n_test + n_val_novel);
+    const size_t n_val_novel =
+        std::min(s.val.size(), others.size() - static_cast<size_t>(n_negatives));
+    s.val_novel.assign(others.begin() + n_negatives, others.begin() + n_negatives + n_val_novel);
     std::sort(s.val_novel.begin(), s.val_novel.end());
-    others.resize(static_cast<size_t>(n_test));
+    others.resize(static_cast<size_t>(n_negatives));
     std::vector<std::pair<int64_t, int32_t>> test;
     for (int64_t i : positives) test.emplace_back(i, 1);
     for (int64_t i : others) test.emplace_back(i, 0);

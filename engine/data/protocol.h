@@ -5,7 +5,8 @@
 //   shuffled; train_fraction (0.8) of it is the training part, of which
 //   val_fraction (0.1) is held out as validation (model selection); the rest
 //   (0.2) is tested together with as many negatives drawn at random, without
-//   replacement, from all other classes of the pool.
+//   replacement, from all other classes of the pool. A data set of a single
+//   class (normal images alone) is tested on that 20% alone.
 // Protocol 2: the data set's own split: the known class of the train part is
 //   shuffled and val_fraction of it held out; the test set is the whole test
 //   part (every class).

@@ -49,7 +49,7 @@ std::string find_idx(const std::string& name, const fs::path& dir, const std::st
 
 const std::vector<std::string>& dataset_names() {
   static const std::vector<std::string> names = {"mnist-subset", "fashion-mnist", "mnist",
-                                                 "cifar10", "folder"};
+                                                 "cifar10",      "folder",        "normal-folder"};
   return names;
 }
 
@@ -143,6 +143,16 @@ Dataset load_folder_dataset(const std::string& root, const FolderOptions& opt) {
   return ds;
 }
 
+Dataset load_normal_folder(const std::string& dir, const FolderOptions& opt) {
+  require_path("normal-folder", dir);
+  Dataset ds;
+  ds.name = "normal-folder";
+  ds.class_names = {"normal"};
+  ds.train = read_image_folder(dir, opt, 0);
+  ds.test = make_empty(ds.train.c, ds.train.h, ds.train.w);
+  return ds;
+}
+
 Dataset load_dataset(const std::string& name, const std::string& path,
                      const FolderOptions& folder) {
   if (name == "mnist-subset") return load_mnist_subset(path.empty() ? find_data_dir() : path);
@@ -153,6 +163,7 @@ Dataset load_dataset(const std::string& name, const std::string& path,
   if (name == "mnist") return load_idx_dataset(name, path, mnist_class_names());
   if (name == "cifar10") return load_cifar10(path);
   if (name == "folder") return load_folder_dataset(path, folder);
+  if (name == "normal-folder") return load_normal_folder(path, folder);
   std::string known;
   for (const auto& n : dataset_names()) known += (known.empty() ? "" : ", ") + n;
   throw std::runtime_error("unknown data set '" + name + "', expected one of: " + known);

@@ -27,6 +27,11 @@ const std::vector<std::string>& dataset_names();
 //  "folder"        path (required) = root/<class>/*.png, or root/train/<class>
 //                  and root/test/<class> for a train/test split; `folder`
 //                  gives channels and size.
+//  "normal-folder" path (required) = a folder of normal images alone (the
+//                  layout of anomaly-detection tools): one class, "normal";
+//                  protocol 1 then tests on held-out normals only, and
+//                  labelled anomalies are scored afterwards (--normal and
+//                  --abnormal of the scoring mode).
 // Throws naming the data set and what is missing or wrong.
 Dataset load_dataset(const std::string& name, const std::string& path = "",
                      const FolderOptions& folder = {});
@@ -37,6 +42,7 @@ Dataset load_idx_dataset(const std::string& name, const std::string& dir,
                          const std::vector<std::string>& class_names);
 Dataset load_cifar10(const std::string& dir);
 Dataset load_folder_dataset(const std::string& root, const FolderOptions& opt);
+Dataset load_normal_folder(const std::string& dir, const FolderOptions& opt);
 
 // Class names of the IDX data sets.
 const std::vector<std::string>& mnist_class_names();

@@ -42,15 +42,8 @@ for f in grid.png normal/reconstructions_normal.png abnormal/roc.png; do
   test -s "$out/maps/$f" || { echo "missing heat map $f"; exit 1; }
 done
 
-expect_error() {  # expect_error "message part" args...
-  local want=$1
-  shift
-  if msg=$("$program" "$@" 2>&1); then
-    echo "expected failure for: $*"
-    exit 1
-  fi
-  grep -q -- "$want" <<<"$msg" || { echo "message '$msg' lacks '$want'"; exit 1; }
-}
+# shellcheck source=expect_error.sh
+source "$(dirname "$0")/expect_error.sh"
 expect_error "unknown flag --epoch" --epoch 3
 expect_error "--epochs: expected an integer" --epochs three
 expect_error "--class 12 is out of range" --class 12

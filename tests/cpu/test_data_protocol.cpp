@@ -153,6 +153,19 @@ TEST_CASE("protocol 2 on toy labels", "[data][protocol]") {
   CHECK(make_split("toy", labels, 600, 10, other).val != s.val);
 }
 
+TEST_CASE("protocol 1 on normal images alone tests on held-out normals", "[data][protocol]") {
+  const std::vector<int32_t> labels(100, 0);
+  SplitOptions opt;
+  opt.seed = 3;
+  const Split s = make_split("normal-folder", labels, 100, 1, opt);
+  check_disjoint(s);
+  CHECK(s.train.size() + s.val.size() == 80);
+  CHECK(s.val.size() == 8);
+  CHECK(s.test.size() == 20);
+  CHECK(std::all_of(s.test_labels.begin(), s.test_labels.end(), [](int32_t l) { return l == 1; }));
+  CHECK(s.val_novel.empty());
+}
+
 TEST_CASE("protocol errors", "[data][protocol][errors]") {
   const auto labels = toy_labels(10);
   SplitOptions opt;

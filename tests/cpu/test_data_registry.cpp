@@ -16,7 +16,7 @@ using namespace nova::data;
 using nova::testing::TempDir;
 
 TEST_CASE("registry names and errors", "[data][registry][errors]") {
-  CHECK(dataset_names().size() == 5);
+  CHECK(dataset_names().size() == 6);
   CHECK_THROWS_WITH(load_dataset("imagenet"), Catch::Contains("unknown data set 'imagenet'") &&
                                                   Catch::Contains("fashion-mnist"));
   CHECK_THROWS_WITH(load_dataset("mnist", ""), Catch::Contains("needs a path"));
@@ -27,6 +27,9 @@ TEST_CASE("registry names and errors", "[data][registry][errors]") {
   CHECK_THROWS_WITH(load_dataset("mnist", empty.string()),
                     Catch::Contains("missing file") && Catch::Contains("train-labels-idx1-ubyte"));
   CHECK_THROWS_WITH(load_dataset("mnist-subset", empty.string()), Catch::Contains("cannot open"));
+  CHECK_THROWS_WITH(load_dataset("normal-folder", ""), Catch::Contains("needs a path"));
+  CHECK_THROWS_WITH(load_dataset("normal-folder", empty.string()),
+                    Catch::Contains("empty folder"));
 }
 
 TEST_CASE("IDX data set with a label out of range", "[data][registry][errors]") {

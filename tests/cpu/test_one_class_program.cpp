@@ -288,6 +288,34 @@ TEST_CASE("one-class program: the stopping rule, resume, outputs and scoring", "
   }
 }
 
+TEST_CASE("one-class program: training on a folder of normal images alone", "[apps]") {
+  const TempDir tmp("normal_folder");
+  const std::string normal = tmp.str() + "/normal", out = tmp.str() + "/out";
+  std::filesystem::create_directories(normal);
+  const data::Dataset ds =
+      data::load_dataset("mnist-subset", std::string(NOVA_SOURCE_DIR) + "/data");
+  int written = 0;
+  for (int64_t i = 0; i < ds.train.n && written < 120; ++i) {
+    if (ds.train.labels[static_cast<size_t>(i)] != 7) continue;
+    io::write_png(normal + "/" + std::to_string(written++) + ".png",
+                  io::image_grid(ds.train.image(i), 1, 1, 28, 28, 1, 1));
+  }
+  REQUIRE(run({"--dataset", "normal-folder", "--data-path", normal, "--epochs", "1", "--out", out,
+               "--device", "cpu", "--val-fraction", "0.25"}) == 0);
+  const std::string run_dir = out + "/normal-folder/class0/seed0";
+  // No AUC without anomalies: the scores, the threshold and the held-out
+  // normals' false alarms.
+  CHECK_FALSE(std::filesystem::exists(run_dir + "/roc.csv"));
+  CHECK(io::read_text_file(run_dir + "/scores.csv")
+            .rfind("image,is_normal,distance,minus_distance,calibrated,decision\n", 0) == 0);
+  CHECK(count_lines_with(run_dir + "/scores.csv", ",1,") == 24);  // 20% of 120 tested
+  CHECK(
+      apps::read_decision(read_checkpoint_metadata(run_dir + "/model.safetensors"), "m").normals ==
+      24);  // 25% of the other 96
+  CHECK(io::read_text_file(out + "/results.md").find("share of test normals flagged") !=
+        std::string::npos);
+}
+
 TEST_CASE("one-class program: sets are brought to the model's input shape", "[apps]") {
   data::ImageSet grey = data::make_empty(1, 28, 28);
   grey.n = 2;
