@@ -374,8 +374,9 @@ int train_mode(const Flags& f, const ProgramSpec& spec) {
       seconds += r.seconds;
     }
   }
-  if (!val_table.empty()) tables.push_back(val_table);
+  // After the test AUCs, or first when the test had normal images alone.
   if (!false_alarm_table.empty()) tables.push_back(false_alarm_table);
+  if (!val_table.empty()) tables.push_back(val_table);
   NOVA_CHECK(!tables.empty(),
              "no results: the test split had no novel images and no threshold "
              "was stored");

@@ -314,6 +314,24 @@ TEST_CASE("one-class program: training on a folder of normal images alone", "[ap
       24);  // 25% of the other 96
   CHECK(io::read_text_file(out + "/results.md").find("share of test normals flagged") !=
         std::string::npos);
+
+  SECTION("with labelled validation anomalies, the best-F1 threshold") {
+    const std::string abnormal = tmp.str() + "/abnormal";
+    std::filesystem::create_directories(abnormal);
+    for (int64_t i = 0, n = 0; i < ds.train.n && n < 20; ++i) {
+      if (ds.train.labels[static_cast<size_t>(i)] != 2) continue;
+      io::write_png(abnormal + "/" + std::to_string(n++) + ".png",
+                    io::image_grid(ds.train.image(i), 1, 1, 28, 28, 1, 1));
+    }
+    REQUIRE(run({"--dataset", "normal-folder", "--data-path", normal, "--epochs", "1", "--out",
+                 out + "/f1", "--device", "cpu", "--val-fraction", "0.25", "--threshold-rule", "f1",
+                 "--val-abnormal", abnormal}) == 0);
+    const Metadata meta =
+        read_checkpoint_metadata(out + "/f1/normal-folder/class0/seed0/model.safetensors");
+    CHECK(apps::read_decision(meta, "m").rule == "f1");
+    // The validation AUC is now taken against the given anomalies.
+    CHECK(std::filesystem::file_size(out + "/f1/results_val_auc.csv") > 0);
+  }
 }
 
 TEST_CASE("one-class program: sets are brought to the model's input shape", "[apps]") {
