@@ -43,7 +43,8 @@ void add_decision_flags(Flags& flags) {
   flags.add_string("val-abnormal", "",
                    "labelled validation anomalies for --threshold-rule f1 and the validation "
                    "AUC: an image, a folder or an IDX file");
-  flags.add_string("threshold", "", "scoring mode: use this threshold instead of the checkpoint's");
+  flags.add_double("threshold", 0.0,
+                   "scoring mode: use this threshold instead of the checkpoint's (when given)");
 }
 
 DecisionRule choose_decision(const Flags& flags, const std::string& score,

@@ -168,18 +168,6 @@ void write_heatmaps(const std::string& dir, models::OneClassModel& model, const 
       dir.c_str(), shown);
 }
 
-double parse_threshold(const std::string& text) {
-  size_t used = 0;
-  double v = 0.0;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  NOVA_CHECK(used == text.size() && used > 0, "--threshold: expected a number, got '", text, "'");
-  return v;
-}
-
 }  // namespace
 
 void add_score_mode_flags(Flags& f) {
@@ -201,9 +189,7 @@ int score_mode(const Flags& f, const ProgramSpec& spec) {
   const std::string checkpoint = f.str("score");
   const Metadata meta = read_checkpoint_metadata(checkpoint);
   DecisionRule decision = read_decision(meta, checkpoint);
-  if (!f.str("threshold").empty()) {
-    decision = with_threshold(decision, parse_threshold(f.str("threshold")));
-  }
+  if (f.given("threshold")) decision = with_threshold(decision, f.real("threshold"));
   std::unique_ptr<models::OneClassModel> model =
       spec.model_from_metadata(meta, device_from_flag(f.str("device")));
   load_checkpoint(checkpoint, model->network_state());
