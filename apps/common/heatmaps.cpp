@@ -90,50 +90,37 @@ Tensor heatmap_overlay(const Tensor& x, const std::vector<float>& errors, double
   return Tensor::from_vector(out, {n, 3, x.size(2), x.size(3)});
 }
 
-Tensor reconstruct_on_host(models::OneClassModel& model, const Tensor& x) {
-  const Tensor host = x.to(Device::CPU);
+Tensor reconstruct_set(models::OneClassModel& model, const data::ImageSet& set) {
   std::vector<float> values;
-  bool offered = true;
-  const int64_t n = host.size(0), size = host.numel() / std::max<int64_t>(n, 1);
-  const std::vector<float> all = host.to_vector();
-  for (int64_t begin = 0; begin < n && offered; begin += model.batch_size()) {
-    const int64_t count = std::min(model.batch_size(), n - begin);
-    const std::vector<float> part(all.begin() + begin * size, all.begin() + (begin + count) * size);
-    const Tensor r = model.reconstruction(
-        Tensor::from_vector(part, {count, x.size(1), x.size(2), x.size(3)}).to(model.device()));
-    offered = r.defined();
-    if (offered) {
-      const std::vector<float> rv = r.to_vector();
-      values.insert(values.end(), rv.begin(), rv.end());
-    }
-  }
-  if (!offered) return Tensor();
-  return Tensor::from_vector(values, host.shape());
-}
-
-void write_heatmap_grid(const std::string& path, const Tensor& x, const Tensor& reconstruction,
-                        double scale, int64_t columns) {
-  const Tensor overlay = heatmap_overlay(x, pixel_errors(x, reconstruction), scale);
-  auto as_rgb = [](const Tensor& t) {
-    return t.size(1) == 3 ? t.to(Device::CPU) : cat({t, t, t}, 1).to(Device::CPU);
-  };
-  write_image_grid(path, interleave_rows({as_rgb(x), as_rgb(reconstruction), overlay}, columns),
-                   columns);
-}
-
-std::vector<float> set_pixel_errors(models::OneClassModel& model, const data::ImageSet& set) {
-  std::vector<float> errors;
   bool offered = true;
   data::for_each_batch(set, model.batch_size(), model.device(), [&](const Tensor& x) {
     if (!offered) return;
     const Tensor r = model.reconstruction(x);
     offered = r.defined();
     if (!offered) return;
-    const std::vector<float> e = pixel_errors(x, r);
-    errors.insert(errors.end(), e.begin(), e.end());
+    const std::vector<float> rv = r.to_vector();
+    values.insert(values.end(), rv.begin(), rv.end());
   });
-  if (!offered) errors.clear();
-  return errors;
+  if (!offered) return Tensor();
+  return Tensor::from_vector(values, {set.n, set.c, set.h, set.w});
+}
+
+void write_heatmap_grid(const std::string& path, models::OneClassModel& model,
+                        const data::ImageSet& set, double scale, int64_t columns) {
+  const Tensor reconstruction = reconstruct_set(model, set);
+  if (!reconstruction.defined()) return;
+  const Tensor x = Tensor::from_vector(set.pixels, {set.n, set.c, set.h, set.w});
+  const Tensor overlay = heatmap_overlay(x, pixel_errors(x, reconstruction), scale);
+  auto as_rgb = [](const Tensor& t) { return t.size(1) == 3 ? t : cat({t, t, t}, 1); };
+  write_image_grid(path, interleave_rows({as_rgb(x), as_rgb(reconstruction), overlay}, columns),
+                   columns);
+}
+
+std::vector<float> set_pixel_errors(models::OneClassModel& model, const data::ImageSet& set) {
+  const Tensor reconstruction = reconstruct_set(model, set);
+  if (!reconstruction.defined()) return {};
+  return pixel_errors(Tensor::from_vector(set.pixels, {set.n, set.c, set.h, set.w}),
+                      reconstruction);
 }
 
 }  // namespace nova::apps

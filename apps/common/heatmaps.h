@@ -25,16 +25,18 @@ double heatmap_scale(const std::vector<float>& normal_pixel_errors);
 // error) to red (error >= scale) colour ramp of its pixel errors.
 Tensor heatmap_overlay(const Tensor& x, const std::vector<float>& errors, double scale);
 
-// The model's reconstructions of `x` (in batches of the model's size) on the
-// host; an undefined tensor when the model offers none.
-Tensor reconstruct_on_host(models::OneClassModel& model, const Tensor& x);
+// The model's reconstructions of every image of `set` (in batches of the
+// model's size, on its device), on the host; an undefined tensor when the
+// model offers none.
+Tensor reconstruct_set(models::OneClassModel& model, const data::ImageSet& set);
 
-// A PNG grid of inputs over their reconstructions over their heat maps,
-// `columns` images per row.
-void write_heatmap_grid(const std::string& path, const Tensor& x, const Tensor& reconstruction,
-                        double scale, int64_t columns = 16);
+// A PNG grid of the images of `set` over their reconstructions over their
+// heat maps, `columns` images per row; nothing when the model offers no
+// reconstruction.
+void write_heatmap_grid(const std::string& path, models::OneClassModel& model,
+                        const data::ImageSet& set, double scale, int64_t columns = 16);
 
-// The pixel errors of the normal images of `set`, for heatmap_scale; empty
+// The pixel errors of the (normal) images of `set`, for heatmap_scale; empty
 // when the model offers no reconstruction.
 std::vector<float> set_pixel_errors(models::OneClassModel& model, const data::ImageSet& set);
 

@@ -89,11 +89,11 @@ std::vector<models::Picture> test_pictures(models::OneClassModel& model, const d
   return model.pictures(images(normal), images(novel));
 }
 
-// The pictures' normal test images followed by their novel ones, on the host.
-Tensor picture_images(const data::ImageSet& test, const std::vector<int32_t>& is_normal) {
+// The pictures' normal test images followed by their novel ones.
+data::ImageSet picture_images(const data::ImageSet& test, const std::vector<int32_t>& is_normal) {
   auto [picks, novel] = picture_picks(is_normal);
   picks.insert(picks.end(), novel.begin(), novel.end());
-  return data::batch_tensor(test, picks, 0, picks.size(), Device::CPU);
+  return data::subset(test, picks);
 }
 
 void write_pictures(const std::vector<models::Picture>& pictures, const std::string& dir) {
@@ -289,8 +289,7 @@ class OneClassRun {
     }
     write_pictures(test_pictures(*model_, sets_.test, is_normal), run_dir_);
     if (decision && decision->heatmap_scale > 0.0) {
-      const Tensor x = picture_images(sets_.test, is_normal);
-      write_heatmap_grid(run_dir_ + "/heatmaps.png", x, reconstruct_on_host(*model_, x),
+      write_heatmap_grid(run_dir_ + "/heatmaps.png", *model_, picture_images(sets_.test, is_normal),
                          decision->heatmap_scale);
     }
     for (const EvaluationSummary& s : summaries) {

@@ -160,8 +160,8 @@ void write_heatmaps(const std::string& dir, models::OneClassModel& model, const 
     return main.values[static_cast<size_t>(a)] > main.values[static_cast<size_t>(b)];
   });
   const size_t shown = std::min<size_t>(order.size(), 48);
-  const Tensor x = data::batch_tensor(in.images, order, 0, shown, Device::CPU);
-  write_heatmap_grid(dir + "/grid.png", x, reconstruct_on_host(model, x), d.heatmap_scale);
+  order.resize(shown);
+  write_heatmap_grid(dir + "/grid.png", model, data::subset(in.images, order), d.heatmap_scale);
   std::printf(
       "  heat maps: %s/ (one per image; grid.png: the %zu most novel, inputs over "
       "reconstructions over heat maps)\n",

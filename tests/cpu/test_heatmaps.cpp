@@ -113,19 +113,16 @@ TEST_CASE("heat maps: a planted bright square is the hottest region", "[heatmap]
   // An 8x8 square at full brightness on the background, away from the
   // digit's middle stroke.
   constexpr int64_t kSquare = 8, kTop = 2, kLeft = 2;
-  Tensor x = data::batch_tensor(ds.train, test, 0, test.size(), Device::CPU);
-  float* px = x.data<float>();
-  for (int64_t i = 0; i < x.size(0); ++i) {
+  data::ImageSet planted = data::subset(ds.train, test);
+  for (int64_t i = 0; i < planted.n; ++i) {
+    float* px = planted.image(i);
     for (int64_t y = kTop; y < kTop + kSquare; ++y) {
-      for (int64_t xx = kLeft; xx < kLeft + kSquare; ++xx) {
-        px[(i * kSide + y) * kSide + xx] = 1.0f;
-      }
+      for (int64_t xx = kLeft; xx < kLeft + kSquare; ++xx) px[y * kSide + xx] = 1.0f;
     }
   }
-  const Tensor reconstruction = apps::reconstruct_on_host(model, x);
-  REQUIRE(reconstruction.defined());
-  const std::vector<float> errors = apps::pixel_errors(x, reconstruction);
-  for (int64_t i = 0; i < x.size(0); ++i) {
+  const std::vector<float> errors = apps::set_pixel_errors(model, planted);
+  REQUIRE(errors.size() == static_cast<size_t>(planted.n * kSide * kSide));
+  for (int64_t i = 0; i < planted.n; ++i) {
     const auto [y, xx] = hottest_window(errors.data() + i * kSide * kSide, kSquare);
     INFO("image " << i << ": hottest 8x8 window at row " << y << ", column " << xx);
     // The hottest window overlaps the square by at least three quarters.
