@@ -36,9 +36,14 @@ void check_center_shape(const char* op, const Tensor& z, const Tensor& center) {
 
 }  // namespace
 
-Tensor image_reconstruction_loss(const Tensor& a, const Tensor& b) { return l1_loss(a, b); }
+Tensor image_reconstruction_loss(const Tensor& a, const Tensor& b) {
+  return mean(sum_per_sample(absolute(sub(a, b))));
+}
 
-Tensor latent_reconstruction_loss(const Tensor& a, const Tensor& b) { return mse_loss(a, b); }
+Tensor latent_reconstruction_loss(const Tensor& a, const Tensor& b) {
+  const Tensor d = sub(a, b);
+  return mean(sum_per_sample(mul(d, d)));
+}
 
 Tensor center_loss(const Tensor& z, const Tensor& center) {
   check_center_shape("center_loss", z, center);

@@ -16,12 +16,17 @@
 //   D': w_d L_dual = w_d (||x - D'(x)||_1 - k ||G(x) - D'(G(x))||_1), plus
 //       w_z L_zrec through G_e' when config.zrec_trains_auxiliary ("the
 //       auxiliary encoder can reconstruct z from x'"), G's outputs fixed.
-// Norms: ||.||_1 is the mean absolute error over elements (the batch
-// included); ||.||_2 of equation (5) is read as the mean squared error
-// (GANomaly's latent loss, which L_zrec copies; no square root, so its
-// gradient stays finite at a perfect match); L_c is equation (4) as written:
-// per image the squared distance summed over the latent's dimensions,
-// averaged over the batch.
+// Norms, read literally: ||.||_1 of equations (3), (6) and (7) is the L1
+// norm of an image (the sum of |.| over its pixels and channels) and
+// ||.||_2 of equation (5) the squared Euclidean norm of a latent vector (the
+// square keeps the gradient finite at a perfect match, as GANomaly's latent
+// loss, which L_zrec copies); E_x is the mean over the batch. L_c is
+// equation (4) as written, the same squared norm. Summed over a 28x28
+// image, L_irec outweighs w_a L_adv by two orders of magnitude, as
+// GANomaly's weights (50 on the reconstruction, 1 on the adversarial term)
+// do; read as means over pixels instead, the adversarial term and G's side
+// of L_dual dominate and G never learns to reconstruct (docs/results/
+// oclr-mnist-subset.md measured both readings).
 //
 // One iteration, GANomaly's order (G's forward pass serves all three):
 //   1. G on x: z = G_e(x), x' = G_d(z); G's loss with D and D' frozen; G steps.
@@ -57,9 +62,10 @@
 namespace nova::oclr {
 
 // The loss terms as free functions of tensors, each reduced to shape [1].
-// L_irec, L_girec, L_direc: mean |a - b| over all elements.
+// L_irec, L_girec, L_direc: per image the sum of |a - b|, averaged over the
+// batch.
 Tensor image_reconstruction_loss(const Tensor& a, const Tensor& b);
-// L_zrec: mean (a - b)^2 over all elements.
+// L_zrec: per image the sum of (a - b)^2, averaged over the batch.
 Tensor latent_reconstruction_loss(const Tensor& a, const Tensor& b);
 // L_c: z (N, d, ...) against the center (d, ...): mean over the batch of the
 // squared distance summed over the d features.

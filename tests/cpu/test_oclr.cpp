@@ -119,25 +119,26 @@ TEST_CASE("oclr: the center is the mean encoding of the training set", "[oclr]")
 }
 
 TEST_CASE("oclr: the image reconstruction loss and its gradient, by hand", "[oclr]") {
-  // |a - b| = 0.5, 0.5, 0.75, 0.5: mean 0.5625; d/da = sign(a - b) / 4.
-  const Tensor a = leaf({0.0f, 0.0f, 1.0f, 0.5f}, {1, 1, 2, 2});
-  const Tensor b = leaf({0.5f, -0.5f, 0.25f, 1.0f}, {1, 1, 2, 2});
+  // Two images of two pixels; |a - b| = (0.5, 0.5) and (0.75, 0.5): L1 norms
+  // 1 and 1.25, mean over the batch 1.125; d/da = sign(a - b) / 2.
+  const Tensor a = leaf({0.0f, 0.0f, 1.0f, 0.5f}, {2, 1, 1, 2});
+  const Tensor b = leaf({0.5f, -0.5f, 0.25f, 1.0f}, {2, 1, 1, 2});
   const Tensor loss = oclr::image_reconstruction_loss(a, b);
-  CHECK(loss.item() == Approx(0.5625));
+  CHECK(loss.item() == Approx(1.125));
   loss.backward();
-  check_values(a.grad(), {-0.25, 0.25, 0.25, -0.25});
-  check_values(b.grad(), {0.25, -0.25, -0.25, 0.25});
+  check_values(a.grad(), {-0.5, 0.5, 0.5, -0.5});
+  check_values(b.grad(), {0.5, -0.5, -0.5, 0.5});
 }
 
 TEST_CASE("oclr: the latent reconstruction loss and its gradient, by hand", "[oclr]") {
-  // (1 - 0)^2 + (2 - 4)^2 = 5 over 2 elements; d/da = 2 (a - b) / 2.
+  // One latent vector: (1 - 0)^2 + (2 - 4)^2 = 5; d/da = 2 (a - b).
   const Tensor a = leaf({1.0f, 2.0f}, {1, 2, 1, 1});
   const Tensor b = leaf({0.0f, 4.0f}, {1, 2, 1, 1});
   const Tensor loss = oclr::latent_reconstruction_loss(a, b);
-  CHECK(loss.item() == Approx(2.5));
+  CHECK(loss.item() == Approx(5.0));
   loss.backward();
-  check_values(a.grad(), {1.0, -2.0});
-  check_values(b.grad(), {-1.0, 2.0});
+  check_values(a.grad(), {2.0, -4.0});
+  check_values(b.grad(), {-2.0, 4.0});
 }
 
 TEST_CASE("oclr: the center loss and its gradient, by hand", "[oclr]") {
@@ -158,19 +159,19 @@ TEST_CASE("oclr: the center loss and its gradient, by hand", "[oclr]") {
 }
 
 TEST_CASE("oclr: the dual autoencoder loss and its gradient, by hand", "[oclr]") {
-  // L_girec = (0.25 + 0.5) / 2 = 0.375, L_direc = (0.5 + 0.25) / 2 = 0.375,
-  // L_dual = 0.375 - 0.4 * 0.375 = 0.225.
+  // One image of two pixels: L_girec = 0.25 + 0.5 = 0.75,
+  // L_direc = 0.5 + 0.25 = 0.75, L_dual = 0.75 - 0.4 * 0.75 = 0.45.
   const Tensor x = Tensor::from_vector(std::vector<float>{0.5f, -0.5f}, {1, 1, 1, 2});
   const Tensor x_rec = leaf({0.25f, 0.0f}, {1, 1, 1, 2});
   const Tensor fake = leaf({1.0f, 0.0f}, {1, 1, 1, 2});
   const Tensor fake_rec = leaf({0.5f, 0.25f}, {1, 1, 1, 2});
   const Tensor loss = oclr::dual_loss(x, x_rec, fake, fake_rec, 0.4);
-  CHECK(loss.item() == Approx(0.225));
+  CHECK(loss.item() == Approx(0.45));
   loss.backward();
-  // d/dx_rec = sign(x_rec - x) / 2; d/dfake_rec = -k sign(fake_rec - fake) / 2.
-  check_values(x_rec.grad(), {-0.5, 0.5});
-  check_values(fake_rec.grad(), {0.2, -0.2});
-  check_values(fake.grad(), {-0.2, 0.2});
+  // d/dx_rec = sign(x_rec - x); d/dfake_rec = -k sign(fake_rec - fake).
+  check_values(x_rec.grad(), {-1.0, 1.0});
+  check_values(fake_rec.grad(), {0.4, -0.4});
+  check_values(fake.grad(), {-0.4, 0.4});
 }
 
 TEST_CASE("oclr: the adversarial losses and their gradients, by hand", "[oclr]") {
