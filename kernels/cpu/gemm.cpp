@@ -1,4 +1,5 @@
-// CPU GEMM: cblas when the build found a BLAS, else a cache-blocked loop.
+// CPU GEMM: cblas when the build found a BLAS, else a cache-blocked loop;
+// either way the result does not depend on the thread count.
 #include "kernels/cpu/gemm.h"
 
 #include <algorithm>
@@ -63,23 +64,61 @@ void gemm_loop(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bo
 }
 
 #ifdef NOVA_WITH_BLAS
+// OpenBLAS's own threads share a product in ways that depend on how many of
+// them there are, and so does the rounding: the same seed trained different
+// models on 1 and 2 threads. BLAS therefore runs on one thread, on a grid of
+// C tiles fixed by the shape alone, and Nova's OpenMP threads share the
+// tiles: every element is the same whatever the thread count.
+constexpr int64_t kBlasTileM = 256;
+constexpr int64_t kBlasTileN = 512;
+
 bool fits_blas_int(int64_t m, int64_t n, int64_t k) {
   const int64_t limit = INT_MAX;
   return m <= limit && n <= limit && k <= limit;
 }
 
-void blas_gemm(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
-               bool trans_b, float alpha, float beta) {
-  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, std::max(1, trans_a ? m : k),
-              b, std::max(1, trans_b ? k : n), beta, c, std::max(1, n));
+void pin_blas_to_one_thread() {
+  static const bool pinned = [] {
+    openblas_set_num_threads(1);
+    return true;
+  }();
+  (void)pinned;
 }
 
-void blas_gemm(double* c, const double* a, const double* b, int m, int n, int k, bool trans_a,
-               bool trans_b, double alpha, double beta) {
+void blas_call(float* c, const float* a, const float* b, int m, int n, int k, bool trans_a,
+               bool trans_b, int lda, int ldb, int ldc, float alpha, float beta) {
+  cblas_sgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+void blas_call(double* c, const double* a, const double* b, int m, int n, int k, bool trans_a,
+               bool trans_b, int lda, int ldb, int ldc, double alpha, double beta) {
   cblas_dgemm(CblasRowMajor, trans_a ? CblasTrans : CblasNoTrans,
-              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, std::max(1, trans_a ? m : k),
-              b, std::max(1, trans_b ? k : n), beta, c, std::max(1, n));
+              trans_b ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+// One single-threaded BLAS call per tile of C; a tile of rows [i0, i0 + mb)
+// and columns [j0, j0 + nb) reads the same rows of op(A) and columns of
+// op(B), addressed inside the full matrices through their leading dimensions.
+template <typename T>
+void blas_gemm(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bool trans_a,
+               bool trans_b, T alpha, T beta) {
+  pin_blas_to_one_thread();
+  const int64_t tiles_m = (m + kBlasTileM - 1) / kBlasTileM;
+  const int64_t tiles_n = (n + kBlasTileN - 1) / kBlasTileN;
+  const int lda = static_cast<int>(std::max<int64_t>(1, trans_a ? m : k));
+  const int ldb = static_cast<int>(std::max<int64_t>(1, trans_b ? k : n));
+  const int ldc = static_cast<int>(std::max<int64_t>(1, n));
+#pragma omp parallel for schedule(static) if (tiles_m * tiles_n > 1 && \
+                                              m * n * k >= kParallelMinWork)
+  for (int64_t t = 0; t < tiles_m * tiles_n; ++t) {
+    const int64_t i0 = (t / tiles_n) * kBlasTileM, j0 = (t % tiles_n) * kBlasTileN;
+    const int64_t mb = std::min(kBlasTileM, m - i0), nb = std::min(kBlasTileN, n - j0);
+    const T* a_tile = trans_a ? a + i0 : a + i0 * k;
+    const T* b_tile = trans_b ? b + j0 * k : b + j0;
+    blas_call(c + i0 * n + j0, a_tile, b_tile, static_cast<int>(mb), static_cast<int>(nb),
+              static_cast<int>(k), trans_a, trans_b, lda, ldb, ldc, alpha, beta);
+  }
 }
 #endif
 
@@ -96,8 +135,7 @@ void gemm(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bool tr
 #ifdef NOVA_WITH_BLAS
   // Leading dimensions must fit BLAS's 32-bit int; larger products use the loop.
   if (fits_blas_int(m, n, k)) {
-    blas_gemm(c, a, b, static_cast<int>(m), static_cast<int>(n), static_cast<int>(k), trans_a,
-              trans_b, alpha, beta);
+    blas_gemm(c, a, b, m, n, k, trans_a, trans_b, alpha, beta);
     return;
   }
 #endif

@@ -124,6 +124,11 @@ TEST_CASE("gemm matches the definition for all transpose combinations", "[kernel
   // Larger than one block of the fallback loop in k and n.
   cases.push_back({9, 600, 300, false, false});
   cases.push_back({9, 600, 300, true, true});
+  // More than one BLAS tile (256 x 512) in m and n, every transpose: each
+  // tile addresses its rows and columns inside the full matrices.
+  for (const bool ta : {false, true}) {
+    for (const bool tb : {false, true}) cases.push_back({300, 1100, 20, ta, tb});
+  }
   uint64_t seed = 1;
   for (const Case& c : cases) {
     for (const double beta : {0.0, 0.5}) {
@@ -148,6 +153,34 @@ TEST_CASE("gemm matches the definition for all transpose combinations", "[kernel
     }
   }
 }
+
+#ifdef _OPENMP
+TEST_CASE("gemm gives identical bits on 1, 2 and 3 threads", "[kernels][gemm][cpu]") {
+  // BLAS's own threading changed the rounding with the thread count (and so
+  // a seeded training run): one case of several tiles, one of a single tile
+  // with a long k, as in a convolution's weight gradient.
+  struct Case {
+    int64_t m, n, k;
+    bool ta, tb;
+  };
+  for (const Case& c : {Case{300, 1100, 70, false, true}, Case{64, 400, 6272, false, true}}) {
+    INFO("m" << c.m << " n" << c.n << " k" << c.k);
+    const auto a = random_vector<float>(c.m * c.k, 31);
+    const auto b = random_vector<float>(c.k * c.n, 32);
+    auto run = [&](int threads) {
+      const int saved = omp_get_max_threads();
+      omp_set_num_threads(threads);
+      std::vector<float> out(static_cast<size_t>(c.m * c.n));
+      cpu::gemm(out.data(), a.data(), b.data(), c.m, c.n, c.k, c.ta, c.tb, 1.0f, 0.0f);
+      omp_set_num_threads(saved);
+      return out;
+    };
+    const auto one = run(1);
+    REQUIRE(run(2) == one);
+    REQUIRE(run(3) == one);
+  }
+}
+#endif
 
 TEST_CASE("gemm with k = 0 scales C by beta", "[kernels][gemm][cpu]") {
   std::vector<double> c = {1, 2, 3, 4, 5, 6};
