@@ -34,6 +34,9 @@ void add_flags(apps::Flags& f) {
   f.add_double("noise-std", paper.noise_std, "std of the noise added to R's input");
   f.add_double("lambda-rec", paper.lambda_reconstruction, "weight of R's reconstruction term");
   f.add_double("lambda-kl", paper.lambda_kl, "weight of the latent's KL term");
+  f.add_string("norms", paper.norms,
+               "sum (per image over pixels and latent dimensions, the paper's norms) or mean "
+               "(per pixel and dimension, the release's)");
   f.add_int("latent-dim", paper.latent_dim, "size of R's Gaussian latent (0: none)");
   f.add_int("refiner-updates", paper.refiner_updates, "R updates per D update");
   f.add_string("stopping", paper.stopping,
@@ -54,6 +57,7 @@ rd::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool) {
   f.apply("noise-std", c.noise_std);
   f.apply("lambda-rec", c.lambda_reconstruction);
   f.apply("lambda-kl", c.lambda_kl);
+  f.apply("norms", c.norms);
   f.apply("latent-dim", c.latent_dim);
   f.apply("refiner-updates", c.refiner_updates);
   f.apply("stopping", c.stopping);

@@ -58,6 +58,8 @@ void Config::validate() const {
   NOVA_CHECK(noise_std >= 0.0, "R+D: --noise-std must be >= 0, got ", noise_std);
   NOVA_CHECK(lambda_reconstruction >= 0.0, "R+D: --lambda-rec must be >= 0, got ",
              lambda_reconstruction);
+  NOVA_CHECK(norms == "sum" || norms == "mean", "R+D: --norms must be sum or mean, got '", norms,
+             "'");
   NOVA_CHECK(lambda_kl >= 0.0, "R+D: --lambda-kl must be >= 0, got ", lambda_kl);
   NOVA_CHECK(refiner_updates >= 1, "R+D: --refiner-updates must be >= 1, got ", refiner_updates);
   NOVA_CHECK(optimizer == "adam" || optimizer == "rmsprop",
@@ -97,6 +99,7 @@ void visit_fields(Config& c, Visit&& v) {
   v("rd.batchnorm_eps", c.batchnorm_eps);
   v("rd.noise_std", c.noise_std);
   v("rd.clip_noisy", c.clip_noisy);
+  v("rd.norms", c.norms);
   v("rd.lambda_reconstruction", c.lambda_reconstruction);
   v("rd.lambda_kl", c.lambda_kl);
   v("rd.refiner_updates", c.refiner_updates);
@@ -153,6 +156,7 @@ Config preset(const std::string& name) {
     c.batchnorm_eps = 1e-5;
     c.clip_noisy = true;
     c.lambda_reconstruction = 0.2;
+    c.norms = "mean";
     c.refiner_updates = 2;
     c.optimizer = "rmsprop";
     c.lr = 0.002;

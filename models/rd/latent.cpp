@@ -13,10 +13,17 @@ Tensor sample_latent(const Tensor& mu, const Tensor& logvar, Generator& gen) {
   return add(mu, mul(gaussian_std(logvar), e));
 }
 
-Tensor latent_kl(const Tensor& mu, const Tensor& logvar) {
+Tensor latent_kl(const Tensor& mu, const Tensor& logvar, bool summed) {
   NOVA_CHECK(mu.dim() == 2, "latent_kl: expects (N, D) latent batches, got ",
              to_string(mu.shape()));
-  return scale(kl_gaussian(mu, logvar), 1.0 / static_cast<double>(mu.size(1)));
+  const Tensor per_image = kl_gaussian(mu, logvar);
+  return summed ? per_image : scale(per_image, 1.0 / static_cast<double>(mu.size(1)));
+}
+
+Tensor reconstruction_error(const Tensor& r, const Tensor& x, bool summed) {
+  if (!summed) return mse_loss(r, x);
+  const Tensor d = sub(r, x);
+  return mean(sum_per_sample(mul(d, d)));
 }
 
 }  // namespace nova::rd

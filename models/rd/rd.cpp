@@ -130,11 +130,12 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
   for (int64_t update = 0; update < config_.refiner_updates; ++update) {
     const Refiner::Output out = r.forward(noisy, &gen_);
     const Tensor adversarial = bce_logits_against(d.forward(out.reconstruction), 1.0);
-    const Tensor reconstruction = mse_loss(out.reconstruction, x);
+    const Tensor reconstruction =
+        reconstruction_error(out.reconstruction, x, config_.summed_norms());
     Tensor total = add(adversarial, scale(reconstruction, config_.lambda_reconstruction));
     Tensor kl;
     if (config_.gaussian_latent()) {
-      kl = latent_kl(out.mu, out.logvar);
+      kl = latent_kl(out.mu, out.logvar, config_.summed_norms());
       total = add(total, scale(kl, config_.lambda_kl));
     }
     opt_refiner_->zero_grad();

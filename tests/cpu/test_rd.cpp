@@ -67,9 +67,8 @@ TEST_CASE("rd: the networks take 28x28 grayscale and 32x32 RGB images", "[rd]") 
 TEST_CASE("rd: one training iteration lowers R's reconstruction loss on a fixed batch", "[rd]") {
   rd::Config c = small_config();
   c.noise_std = 0.0;  // the loss is then a deterministic function of the batch
-  // Weighted up so that it leads: at random initialization the adversarial
-  // term may pull the other way on any single step.
-  c.lambda_reconstruction = 4.0;
+  // The paper's weights: summed over the image, lambda1's term leads the
+  // adversarial one from the first step.
   rd::Model model(c, 3, Device::CPU);
   const Tensor x = image_batch(8, 4);
   auto reconstruction_loss = [&] {
@@ -88,23 +87,47 @@ TEST_CASE("rd: one training iteration lowers R's reconstruction loss on a fixed 
 TEST_CASE("rd: the KL term and its gradient match the closed form", "[rd]") {
   // mu = [[0.5, -1], [0, 2]], logvar = [[0, ln 4], [0, -ln 4]]; exp(logvar) = 1, 4, 1, 1/4.
   // Terms mu^2 + exp(logvar) - 1 - logvar: 0.25, 4 - ln 4, 0, 4.25 + ln 4; sum 7.5.
-  // KL = 0.5 * 7.5 / (N D = 4) = 0.9375.
+  // Summed over the D = 2 dimensions and averaged over N = 2 images:
+  // KL = 0.5 * 7.5 / 2 = 1.875; averaged over dimensions too: 1.875 / 2.
   const double ln4 = std::log(4.0);
-  Tensor mu = Tensor::from_vector(std::vector<double>{0.5, -1.0, 0.0, 2.0}, {2, 2});
-  Tensor logvar = Tensor::from_vector(std::vector<double>{0.0, ln4, 0.0, -ln4}, {2, 2});
-  mu.requires_grad_(true);
-  logvar.requires_grad_(true);
-  const Tensor kl = rd::latent_kl(mu, logvar);
-  CHECK(kl.item() == Approx(0.9375).epsilon(1e-12));
-  kl.backward();
-  // d/dmu = mu / 4; d/dlogvar = 0.5 (exp(logvar) - 1) / 4.
-  const std::vector<double> grad_mu = mu.grad().to_double_vector();
-  const std::vector<double> grad_logvar = logvar.grad().to_double_vector();
-  const double expected_mu[] = {0.125, -0.25, 0.0, 0.5};
-  const double expected_logvar[] = {0.0, 0.375, 0.0, -0.09375};
-  for (int i = 0; i < 4; ++i) {
-    CHECK(grad_mu[i] == Approx(expected_mu[i]).margin(1e-12));
-    CHECK(grad_logvar[i] == Approx(expected_logvar[i]).margin(1e-12));
+  for (const bool summed : {true, false}) {
+    INFO("summed " << summed);
+    const double divisor = summed ? 2.0 : 4.0;  // N, or N D
+    Tensor mu = Tensor::from_vector(std::vector<double>{0.5, -1.0, 0.0, 2.0}, {2, 2});
+    Tensor logvar = Tensor::from_vector(std::vector<double>{0.0, ln4, 0.0, -ln4}, {2, 2});
+    mu.requires_grad_(true);
+    logvar.requires_grad_(true);
+    const Tensor kl = rd::latent_kl(mu, logvar, summed);
+    CHECK(kl.item() == Approx(3.75 / divisor).epsilon(1e-12));
+    kl.backward();
+    // d/dmu = mu / divisor; d/dlogvar = 0.5 (exp(logvar) - 1) / divisor.
+    const std::vector<double> grad_mu = mu.grad().to_double_vector();
+    const std::vector<double> grad_logvar = logvar.grad().to_double_vector();
+    const double expected_mu[] = {0.5, -1.0, 0.0, 2.0};
+    const double expected_logvar[] = {0.0, 1.5, 0.0, -0.375};
+    for (int i = 0; i < 4; ++i) {
+      CHECK(grad_mu[i] == Approx(expected_mu[i] / divisor).margin(1e-12));
+      CHECK(grad_logvar[i] == Approx(expected_logvar[i] / divisor).margin(1e-12));
+    }
+  }
+}
+
+TEST_CASE("rd: the reconstruction term, summed per image or averaged per pixel", "[rd]") {
+  // Two images of two pixels, r - x = (1, -2) and (0, 3): squared sums 5 and
+  // 9, mean over the batch 7; over the 4 pixels 14 / 4 = 3.5.
+  // d/dr = 2 (r - x) / N summed, 2 (r - x) / (N P) per pixel.
+  for (const bool summed : {true, false}) {
+    INFO("summed " << summed);
+    Tensor r = Tensor::from_vector(std::vector<double>{1.0, 0.0, 2.0, 4.0}, {2, 1, 1, 2});
+    const Tensor x = Tensor::from_vector(std::vector<double>{0.0, 2.0, 2.0, 1.0}, {2, 1, 1, 2});
+    r.requires_grad_(true);
+    const Tensor e = rd::reconstruction_error(r, x, summed);
+    CHECK(e.item() == Approx(summed ? 7.0 : 3.5).epsilon(1e-12));
+    e.backward();
+    const double divisor = summed ? 2.0 : 4.0;
+    const std::vector<double> grad = r.grad().to_double_vector();
+    const double expected[] = {2.0, -4.0, 0.0, 6.0};
+    for (int i = 0; i < 4; ++i) CHECK(grad[i] == Approx(expected[i] / divisor).margin(1e-12));
   }
 }
 
