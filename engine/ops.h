@@ -62,6 +62,11 @@ Tensor bce(const Tensor& probabilities, const Tensor& target);
 Tensor bce_with_logits(const Tensor& logits, const Tensor& target);
 Tensor mse_loss(const Tensor& a, const Tensor& b);
 Tensor l1_loss(const Tensor& a, const Tensor& b);
+// The same errors as norms of each sample (N, ...), averaged over the batch:
+// PyTorch's reduction="sum" divided by N. squared_error_norm is the squared
+// L2 norm of a - b per sample, absolute_error_norm its L1 norm.
+Tensor squared_error_norm(const Tensor& a, const Tensor& b);
+Tensor absolute_error_norm(const Tensor& a, const Tensor& b);
 // KL(N(mu, exp(logvar)) || N(0, I)) summed over features, averaged over the batch.
 Tensor kl_gaussian(const Tensor& mu, const Tensor& logvar);
 

@@ -88,6 +88,26 @@ Tensor l1_loss(const Tensor& a, const Tensor& b) {
   return out;
 }
 
+namespace {
+
+// Elements per sample: the factor from a mean over all elements to a mean
+// over the batch of per-sample sums.
+double elements_per_sample(const char* op, const Tensor& a) {
+  NOVA_CHECK(a.dim() >= 1 && a.size(0) > 0, op, ": needs a non-empty batch dimension, got ",
+             to_string(a.shape()));
+  return static_cast<double>(a.numel()) / static_cast<double>(a.size(0));
+}
+
+}  // namespace
+
+Tensor squared_error_norm(const Tensor& a, const Tensor& b) {
+  return scale(mse_loss(a, b), elements_per_sample("squared_error_norm", a));
+}
+
+Tensor absolute_error_norm(const Tensor& a, const Tensor& b) {
+  return scale(l1_loss(a, b), elements_per_sample("absolute_error_norm", a));
+}
+
 Tensor kl_gaussian(const Tensor& mu, const Tensor& logvar) {
   check_loss_args("kl_gaussian", mu, logvar);
   NOVA_CHECK(mu.dim() >= 1, "kl_gaussian: needs a batch dimension, got ", to_string(mu.shape()));

@@ -37,12 +37,11 @@ void check_center_shape(const char* op, const Tensor& z, const Tensor& center) {
 }  // namespace
 
 Tensor image_reconstruction_loss(const Tensor& a, const Tensor& b) {
-  return mean(sum_per_sample(absolute(sub(a, b))));
+  return absolute_error_norm(a, b);
 }
 
 Tensor latent_reconstruction_loss(const Tensor& a, const Tensor& b) {
-  const Tensor d = sub(a, b);
-  return mean(sum_per_sample(mul(d, d)));
+  return squared_error_norm(a, b);
 }
 
 Tensor center_loss(const Tensor& z, const Tensor& center) {

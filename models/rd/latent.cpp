@@ -21,9 +21,7 @@ Tensor latent_kl(const Tensor& mu, const Tensor& logvar, bool summed) {
 }
 
 Tensor reconstruction_error(const Tensor& r, const Tensor& x, bool summed) {
-  if (!summed) return mse_loss(r, x);
-  const Tensor d = sub(r, x);
-  return mean(sum_per_sample(mul(d, d)));
+  return summed ? squared_error_norm(r, x) : mse_loss(r, x);
 }
 
 }  // namespace nova::rd

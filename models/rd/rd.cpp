@@ -143,7 +143,7 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
     opt_refiner_->step();
     if (update + 1 == config_.refiner_updates) {
       losses.emplace_back("r_adv", adversarial);
-      losses.emplace_back("r_mse", reconstruction);
+      losses.emplace_back("r_rec", reconstruction);
       if (kl.defined()) losses.emplace_back("r_kl", kl);
       losses.emplace_back("r_total", total);
     }

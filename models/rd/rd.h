@@ -33,8 +33,9 @@ class Model : public models::OneClassModel {
   // One iteration on real images x (N, C, H, W): X~ = X + noise; D learns X
   // as real and R(X~) as fake; then R (config.refiner_updates times, on the
   // same X~) learns to make D take R(X~) for real, plus lambda1 * ||X -
-  // R(X~)||^2 and lambda2 * KL (reduced as config.norms says). Losses "d", "r_adv", "r_mse", "r_kl"
-  // (with a Gaussian latent) and "r_total", of R's last update.
+  // R(X~)||^2 and lambda2 * KL (reduced as config.norms says). Losses "d",
+  // "r_adv", "r_rec" (the reconstruction term), "r_kl" (with a Gaussian
+  // latent) and "r_total", of R's last update.
   models::NamedLosses train_step(const Tensor& x, int64_t epoch) override;
   // The stopping rule of stopping_rule.h on the validation images.
   models::EpochSelection end_epoch(int64_t epoch, const data::ImageSet& val) override;

@@ -158,6 +158,8 @@ TEST_CASE("gradcheck: losses", "[gradcheck]") {
                        first_only));
   require_ok(gradcheck([](const auto& v) { return mse_loss(v[0], v[1]); }, {a, b}));
   require_ok(gradcheck([](const auto& v) { return l1_loss(v[0], v[1]); }, {a, b}));
+  require_ok(gradcheck([](const auto& v) { return squared_error_norm(v[0], v[1]); }, {a, b}));
+  require_ok(gradcheck([](const auto& v) { return absolute_error_norm(v[0], v[1]); }, {a, b}));
   require_ok(gradcheck([](const auto& v) { return kl_gaussian(v[0], v[1]); },
                        {random_double({4, 6}, 55), random_double({4, 6}, 56)}));
 }

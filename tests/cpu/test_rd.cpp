@@ -80,7 +80,7 @@ TEST_CASE("rd: one training iteration lowers R's reconstruction loss on a fixed 
   CHECK(reconstruction_loss() < before);
   std::vector<std::string> names;
   for (const auto& [name, t] : losses) names.push_back(name);
-  CHECK(names == std::vector<std::string>{"d", "r_adv", "r_mse", "r_kl", "r_total"});
+  CHECK(names == std::vector<std::string>{"d", "r_adv", "r_rec", "r_kl", "r_total"});
   for (const auto& [name, value] : models::read_losses(losses)) REQUIRE(std::isfinite(value));
 }
 
