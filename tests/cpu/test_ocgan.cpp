@@ -10,25 +10,10 @@
 #include "engine/ops.h"
 #include "models/ocgan/ocgan.h"
 #include "tests/support/model_testing.h"
+#include "tests/support/ocgan_testing.h"
 
 using namespace nova;
 using namespace nova::testing;
-
-namespace {
-
-// A small but complete OCGAN so the tests run in seconds on the CPU.
-ocgan::Config small_config() {
-  ocgan::Config c = ocgan::preset("paper");
-  c.base_channels = 8;
-  c.latent_channels = 8;
-  c.visual_base_channels = 4;
-  c.classifier_base_channels = 4;
-  c.latent_disc_widths = {16, 8};
-  c.batch_size = 8;
-  return c;
-}
-
-}  // namespace
 
 TEST_CASE("ocgan: the networks have the paper's shapes", "[ocgan]") {
   ocgan::Config c = ocgan::preset("paper");
@@ -45,7 +30,7 @@ TEST_CASE("ocgan: the networks have the paper's shapes", "[ocgan]") {
 }
 
 TEST_CASE("ocgan: one training iteration lowers the autoencoder loss on a fixed batch", "[ocgan]") {
-  ocgan::Config c = small_config();
+  ocgan::Config c = small_ocgan_config();
   c.noise_std = 0.0;  // the loss is then a deterministic function of the batch
   ocgan::Model model(c, 3, Device::CPU);
   const Tensor x = image_batch(8, 4);
@@ -68,7 +53,7 @@ TEST_CASE(
     "ocgan: mining moves the latent batch and raises the classifier's loss, "
     "changing no parameter",
     "[ocgan]") {
-  ocgan::Config c = small_config();
+  ocgan::Config c = small_ocgan_config();
   c.mining_steps = 5;
   c.mining_step_size = 0.5;
   ocgan::Model model(c, 5, Device::CPU);
@@ -90,7 +75,7 @@ TEST_CASE(
 }
 
 TEST_CASE("ocgan: the same seed gives the same training run", "[ocgan]") {
-  ocgan::Config c = small_config();
+  ocgan::Config c = small_ocgan_config();
   ocgan::Model a(c, 9, Device::CPU), b(c, 9, Device::CPU);
   for (int i = 0; i < 2; ++i) {
     a.train_step(image_batch(8, 20 + i), 0);
@@ -100,7 +85,7 @@ TEST_CASE("ocgan: the same seed gives the same training run", "[ocgan]") {
 }
 
 TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]") {
-  ocgan::Model model(small_config(), 11, Device::CPU);
+  ocgan::Model model(small_ocgan_config(), 11, Device::CPU);
   const Tensor x = image_batch(5, 12);
   const Tensor scores = model.reconstruction_error(x);
   REQUIRE(scores.shape() == Shape{5});
@@ -112,7 +97,7 @@ TEST_CASE("ocgan: novelty scores are per-image reconstruction errors", "[ocgan]"
 }
 
 TEST_CASE("ocgan: a checkpoint resumes exactly where training stopped", "[ocgan][checkpoint]") {
-  const ocgan::Config c = small_config();
+  const ocgan::Config c = small_ocgan_config();
   const std::string path = temp_checkpoint_path("nova_ocgan_resume");
   ocgan::Model uninterrupted(c, 21, Device::CPU), first_half(c, 21, Device::CPU);
   for (int i = 0; i < 2; ++i) {
@@ -135,7 +120,7 @@ TEST_CASE("ocgan: a checkpoint resumes exactly where training stopped", "[ocgan]
 }
 
 TEST_CASE("ocgan: settings survive a checkpoint's metadata, and bad ones are named", "[ocgan]") {
-  ocgan::Config c = small_config();
+  ocgan::Config c = small_ocgan_config();
   c.mining_step_size = 0.123456789;
   c.use_visual_disc = false;
   const ocgan::Config back = ocgan::from_metadata(ocgan::to_metadata(c));
@@ -193,7 +178,7 @@ TEST_CASE("ocgan: the released preset adds its noise once, before training", "[o
   CHECK(std::fabs(sum / n) < 0.01);
   CHECK(std::sqrt(sum_sq / n) == Approx(0.2).epsilon(0.03));
   // The paper's per-step noise leaves the images alone.
-  ocgan::Model paper(small_config(), 5, Device::CPU);
+  ocgan::Model paper(small_ocgan_config(), 5, Device::CPU);
   data::ImageSet untouched = data::make_empty(1, 28, 28);
   untouched.n = 1;
   untouched.labels = {0};
@@ -203,7 +188,7 @@ TEST_CASE("ocgan: the released preset adds its noise once, before training", "[o
 }
 
 TEST_CASE("ocgan: model selection keeps the lowest validation error", "[ocgan]") {
-  ocgan::Model model(small_config(), 13, Device::CPU);
+  ocgan::Model model(small_ocgan_config(), 13, Device::CPU);
   data::ImageSet val = data::make_empty(1, 28, 28);
   val.n = 8;
   val.labels.assign(8, 0);
@@ -231,7 +216,7 @@ TEST_CASE("ocgan: the Table 4 presets add one part at a time", "[ocgan]") {
 }
 
 TEST_CASE("ocgan: drawing pictures changes nothing in the model", "[ocgan]") {
-  ocgan::Model model(small_config(), 17, Device::CPU);
+  ocgan::Model model(small_ocgan_config(), 17, Device::CPU);
   model.train_step(image_batch(8, 18), 0);
   const auto before = snapshot(model.network_state());
   const auto pictures = model.pictures(image_batch(4, 19), image_batch(4, 20));
