@@ -13,84 +13,14 @@
 #include <vector>
 
 #include "kernels/common/shapes.h"
-#include "tests/cuda/cuda_test_util.h"
+#include "tests/support/cudnn_calls.h"
 
 namespace nova::testing::cuda {
 
-inline void check_cudnn(cudnnStatus_t status, const char* expr, int line) {
-  if (status == CUDNN_STATUS_SUCCESS) return;
-  throw std::runtime_error(std::string("cuDNN error ") + cudnnGetErrorString(status) + " in " +
-                           expr + " at " + __FILE__ + ":" + std::to_string(line));
-}
-
-#define NOVA_CUDNN_CHECK(expr) ::nova::testing::cuda::check_cudnn((expr), #expr, __LINE__)
-
-inline cudnnHandle_t cudnn_handle() {
-  static cudnnHandle_t handle = [] {
-    cudnnHandle_t h = nullptr;
-    NOVA_CUDNN_CHECK(cudnnCreate(&h));
-    return h;
-  }();
-  NOVA_CUDNN_CHECK(cudnnSetStream(handle, stream()));
-  return handle;
-}
-
-struct CudnnTensor {
-  cudnnTensorDescriptor_t desc = nullptr;
-  CudnnTensor(int64_t n, int64_t c, int64_t h, int64_t w) {
-    NOVA_CUDNN_CHECK(cudnnCreateTensorDescriptor(&desc));
-    NOVA_CUDNN_CHECK(cudnnSetTensor4dDescriptor(desc, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT,
-                                                static_cast<int>(n), static_cast<int>(c),
-                                                static_cast<int>(h), static_cast<int>(w)));
-  }
-  ~CudnnTensor() { cudnnDestroyTensorDescriptor(desc); }
-  CudnnTensor(const CudnnTensor&) = delete;
-  CudnnTensor& operator=(const CudnnTensor&) = delete;
-};
-
-// The descriptors of one convolution geometry.
-struct CudnnConv {
-  CudnnTensor x, y;
-  cudnnFilterDescriptor_t w = nullptr;
-  cudnnConvolutionDescriptor_t conv = nullptr;
-
-  explicit CudnnConv(const kernels::ConvShape& s)
-      : x(s.n, s.c_in, s.h_in, s.w_in), y(s.n, s.c_out, s.h_out, s.w_out) {
-    NOVA_CUDNN_CHECK(cudnnCreateFilterDescriptor(&w));
-    NOVA_CUDNN_CHECK(cudnnSetFilter4dDescriptor(w, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW,
-                                                static_cast<int>(s.c_out), static_cast<int>(s.c_in),
-                                                static_cast<int>(s.kh), static_cast<int>(s.kw)));
-    NOVA_CUDNN_CHECK(cudnnCreateConvolutionDescriptor(&conv));
-    NOVA_CUDNN_CHECK(cudnnSetConvolution2dDescriptor(
-        conv, static_cast<int>(s.pad_h), static_cast<int>(s.pad_w), static_cast<int>(s.stride_h),
-        static_cast<int>(s.stride_w), static_cast<int>(s.dilation_h),
-        static_cast<int>(s.dilation_w), CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT));
-    NOVA_CUDNN_CHECK(cudnnSetConvolutionMathType(conv, CUDNN_FMA_MATH));
-    int n = 0, c = 0, h = 0, wd = 0;
-    NOVA_CUDNN_CHECK(cudnnGetConvolution2dForwardOutputDim(conv, x.desc, w, &n, &c, &h, &wd));
-    if (n != s.n || c != s.c_out || h != s.h_out || wd != s.w_out) {
-      throw std::runtime_error("cuDNN's output size disagrees with the ConvShape");
-    }
-  }
-  ~CudnnConv() {
-    cudnnDestroyConvolutionDescriptor(conv);
-    cudnnDestroyFilterDescriptor(w);
-  }
-  CudnnConv(const CudnnConv&) = delete;
-  CudnnConv& operator=(const CudnnConv&) = delete;
-};
-
-// Device scratch for cuDNN's workspace.
-struct CudnnWorkspace {
-  void* ptr = nullptr;
-  size_t bytes = 0;
-  explicit CudnnWorkspace(size_t b) : bytes(b) {
-    if (bytes > 0) ptr = ::nova::cuda::device_alloc(bytes);
-  }
-  ~CudnnWorkspace() { ::nova::cuda::device_free(ptr); }
-  CudnnWorkspace(const CudnnWorkspace&) = delete;
-  CudnnWorkspace& operator=(const CudnnWorkspace&) = delete;
-};
+using cudnn_calls::cudnn_handle;
+using cudnn_calls::CudnnBatchNorm;
+using cudnn_calls::CudnnConv;
+using cudnn_calls::CudnnWorkspace;
 
 // out = conv(in, weight)
 inline void cudnn_conv_forward(float* out, const float* in, const float* weight,
@@ -172,19 +102,6 @@ inline void cudnn_conv_backward_filter(float* grad_weight, const float* grad_out
   NOVA_CUDNN_CHECK(cudnnConvolutionBackwardFilter(h, &one, d.x.desc, in, d.y.desc, grad_out, d.conv,
                                                   algo, ws.ptr, ws.bytes, &zero, d.w, grad_weight));
 }
-
-// Batchnorm in training mode over (n, c, hw), viewed as (n, c, hw, 1).
-struct CudnnBatchNorm {
-  CudnnTensor x;
-  cudnnTensorDescriptor_t param = nullptr;
-  explicit CudnnBatchNorm(const kernels::BatchNormShape& s) : x(s.n, s.c, s.hw, 1) {
-    NOVA_CUDNN_CHECK(cudnnCreateTensorDescriptor(&param));
-    NOVA_CUDNN_CHECK(cudnnDeriveBNTensorDescriptor(param, x.desc, CUDNN_BATCHNORM_SPATIAL));
-  }
-  ~CudnnBatchNorm() { cudnnDestroyTensorDescriptor(param); }
-  CudnnBatchNorm(const CudnnBatchNorm&) = delete;
-  CudnnBatchNorm& operator=(const CudnnBatchNorm&) = delete;
-};
 
 inline void cudnn_batch_norm_forward_train(float* out, float* save_mean, float* save_invstd,
                                            float* running_mean, float* running_var, const float* in,
