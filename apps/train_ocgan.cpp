@@ -2,9 +2,11 @@
 // data set and scores the test split; or, with --score, scores images with a
 // trained checkpoint. With no arguments: the embedded MNIST subset, digit 0,
 // protocol 1, on the CPU in a few minutes.
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "apps/common/one_class_program.h"
 #include "apps/common/openmp_env.h"
@@ -58,9 +60,14 @@ void add_flags(apps::Flags& f) {
 
 ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool) {
   std::string name = f.str("preset");
+  const std::vector<std::string> names = ocgan::preset_names();
   if (name == "auto") {
     name = auto_preset(f.str("dataset"));
     std::printf("preset auto on %s: %s\n", f.str("dataset").c_str(), name.c_str());
+  } else if (std::find(names.begin(), names.end(), name) == names.end()) {
+    std::string known = "auto";
+    for (const std::string& n : names) known += ", " + n;
+    throw Error("--preset: unknown preset '" + name + "' (expected " + known + ")");
   }
   ocgan::Config c = ocgan::preset(name);
   if (c.input_from_data) {

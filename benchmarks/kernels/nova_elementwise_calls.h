@@ -15,6 +15,22 @@ namespace nova::bench {
 // The four losses on (x, target): probabilities for BCE, logits or values for
 // the others; targets in [0, 1]. The forward writes one value, the backward
 // the gradient of x from the loss's gradient (1).
+inline bool is_loss(Op op) {
+  switch (op) {
+    case Op::BceForward:
+    case Op::BceBackward:
+    case Op::BceWithLogitsForward:
+    case Op::BceWithLogitsBackward:
+    case Op::MseForward:
+    case Op::MseBackward:
+    case Op::L1Forward:
+    case Op::L1Backward:
+      return true;
+    default:
+      return false;
+  }
+}
+
 template <typename Kernels>
 Call prepare_nova_loss(const BenchCase& c) {
   auto buffers = make_buffers(Kernels::backend);
@@ -51,6 +67,7 @@ Call prepare_nova_loss(const BenchCase& c) {
 
 template <typename Kernels>
 Call prepare_nova_elementwise(const BenchCase& c) {
+  if (is_loss(c.op)) return prepare_nova_loss<Kernels>(c);
   auto buffers = make_buffers(Kernels::backend);
   BufferSet& b = *buffers;
   const int64_t n = c.elements;
@@ -177,15 +194,6 @@ Call prepare_nova_elementwise(const BenchCase& c) {
       float* out = b.zeros(n);
       return keeping(buffers, [=] { Kernels::dropout_mask(out, n, 42, 0, 0.5f); });
     }
-    case Op::BceForward:
-    case Op::BceBackward:
-    case Op::BceWithLogitsForward:
-    case Op::BceWithLogitsBackward:
-    case Op::MseForward:
-    case Op::MseBackward:
-    case Op::L1Forward:
-    case Op::L1Backward:
-      return prepare_nova_loss<Kernels>(c);
     default:
       return {};
   }

@@ -1,18 +1,17 @@
 #include "benchmarks/kernels/report.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <fstream>
 #include <sstream>
-#include <stdexcept>
 
+#include "engine/io/csv.h"
 #include "engine/io/json.h"
+#include "engine/io/text_file.h"
 
 namespace nova::bench {
 namespace {
 
+using io::csv_field;
 using io::json_quote;
 
 const char* backend_name(Backend b) { return b == Backend::Cpu ? "cpu" : "cuda"; }
@@ -47,27 +46,6 @@ std::string short_number(double v) {
 }
 
 std::string json_optional(const std::optional<double>& v) { return v ? short_number(*v) : "null"; }
-
-// CSV fields are quoted when they hold a comma, a quote or a line break.
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw std::runtime_error("cannot write " + tmp + ": " + std::strerror(errno));
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + std::strerror(errno));
-  }
-}
 
 }  // namespace
 
@@ -145,7 +123,7 @@ void write_json(const std::string& path, const Report& report) {
     os << (i ? "," : "") << "\n    " << json_quote(report.notes[i]);
   }
   os << "\n  ]\n}\n";
-  write_atomically(path, os.str());
+  io::write_text_file(path, os.str());
 }
 
 // The header as "# key: value" comment lines above the column names
@@ -166,7 +144,7 @@ void write_csv(const std::string& path, const Report& report) {
        << (r.vendor_ratio ? short_number(*r.vendor_ratio) : "") << ','
        << (r.vendor_ratio ? csv_field(r.vendor_name) : "") << "\n";
   }
-  write_atomically(path, os.str());
+  io::write_text_file(path, os.str());
 }
 
 }  // namespace nova::bench

@@ -39,8 +39,8 @@ const char* rate_unit(WorkUnit unit);
 
 void print_table(std::FILE* out, const Report& report);
 
-// Both write PATH.tmp and rename it to PATH, so a reader never sees half a
-// file; they throw std::runtime_error when the file cannot be written.
+// Both write the file whole or not at all (io::write_text_file) and throw
+// naming it when it cannot be written.
 void write_json(const std::string& path, const Report& report);
 void write_csv(const std::string& path, const Report& report);
 

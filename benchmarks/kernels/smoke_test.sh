@@ -15,7 +15,8 @@ json_rows=$(grep -c '"op": ' "$tmp/out.json")
 csv_rows=$(($(grep -vc '^#' "$tmp/out.csv") - 1))  # less the column names
 echo "rows: $json_rows in JSON, $csv_rows in CSV"
 [ "$json_rows" -gt 10 ] && [ "$json_rows" -eq "$csv_rows" ]
-[ ! -e "$tmp/out.json.tmp" ] && [ ! -e "$tmp/out.csv.tmp" ]
+# Nothing but the three outputs: no temporary file left behind.
+[ "$(ls -A "$tmp" | tr '\n' ' ')" = "out.csv out.json table.txt " ]
 
 status=0
 "$program" --no-such-flag > "$tmp/bad.txt" 2>&1 || status=$?

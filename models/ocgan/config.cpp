@@ -141,10 +141,8 @@ Config preset(const std::string& name) {
     c.batch_size = 512;
     return c;
   }
-  throw Error(
-      "--preset: unknown preset '" + name +
-      "' (expected paper, released, autoencoder, latent or discriminators; train_ocgan also "
-      "takes auto)");
+  throw Error("--preset: unknown preset '" + name +
+              "' (expected paper, released, autoencoder, latent or discriminators)");
 }
 
 std::vector<std::string> preset_names() {

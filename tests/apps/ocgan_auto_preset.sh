@@ -2,7 +2,7 @@
 # train_ocgan's default preset, auto, resolves to the row chosen on the data
 # set's validation data (discriminators on the embedded subset), says so, and
 # stores the resolved name in the checkpoint; a preset given by name is used
-# as given.
+# as given, and an unknown one is refused with the names the program takes.
 # Usage: ocgan_auto_preset.sh TRAIN_OCGAN
 set -euo pipefail
 program=$1
@@ -18,4 +18,10 @@ if grep -q "preset auto" <<<"$log"; then
   exit 1
 fi
 grep -aq '"ocgan.preset":"latent"' "$out/latent/mnist-subset/class0/seed0/model.safetensors"
-echo "auto: discriminators on mnist-subset; latent given: latent"
+# An unknown name is refused with the names train_ocgan takes, auto among them.
+if msg=$("$program" "${tiny[@]}" --preset best --out "$out/best" 2>&1); then
+  echo "--preset best was accepted"
+  exit 1
+fi
+grep -q "unknown preset 'best' (expected auto, paper, released" <<<"$msg"
+echo "auto: discriminators on mnist-subset; latent given: latent; best refused"

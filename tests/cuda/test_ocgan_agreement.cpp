@@ -53,25 +53,22 @@ TEST_CASE("ocgan: CPU and CUDA runs of the same seed agree over the first iterat
       CHECK(on_gpu[k].second.item() == Approx(on_cpu[k].second.item()).epsilon(1e-3));
     }
   }
-  // Adam's first steps move every weight by about lr whatever the size of
-  // its gradient, so a gradient near zero whose sign differs between the two
-  // devices' rounding may move a weight up to 2 lr apart per step. That is
-  // the bound for weights; batchnorm running statistics follow activations
-  // and are held to the losses' relative tolerance.
-  const double weight_bound = 2.0 * c.lr * kIterations + 1e-5;
+  // The losses of iterations 2 and 3 are computed with the updated weights,
+  // so they are what shows that the updates agree. The weights are not
+  // compared one by one: Adam moves a weight by about lr whatever the size of
+  // its gradient, so a near-zero gradient whose sign differs in the two
+  // devices' rounding puts that weight 2 lr apart, a bound any update meets.
+  // Batchnorm running statistics follow the activations and are held to the
+  // losses' relative tolerance.
   const nn::NamedTensors a = cpu.network_state(), b = gpu.network_state();
   REQUIRE(a.size() == b.size());
   for (size_t k = 0; k < a.size(); ++k) {
     INFO(a[k].first);
     REQUIRE(b[k].first == a[k].first);
-    const bool running = a[k].first.find("running") != std::string::npos;
-    if (running) {
-      const std::vector<float> ref = a[k].second.to_vector();
-      double scale = 1.0;
-      for (float v : ref) scale = std::max(scale, static_cast<double>(std::fabs(v)));
-      CHECK(max_difference(a[k].second, b[k].second) <= 1e-3 * scale);
-    } else {
-      CHECK(max_difference(a[k].second, b[k].second) <= weight_bound);
-    }
+    if (a[k].first.find("running") == std::string::npos) continue;
+    double scale = 1.0;
+    for (float v : a[k].second.to_vector())
+      scale = std::max(scale, static_cast<double>(std::fabs(v)));
+    CHECK(max_difference(a[k].second, b[k].second) <= 1e-3 * scale);
   }
 }
