@@ -4,6 +4,7 @@
 #pragma once
 
 #include "engine/error.h"
+#include "engine/kernel_calls.h"
 #include "engine/tensor.h"
 #include "kernels/cpu/batchnorm.h"
 #include "kernels/cpu/conv.h"
@@ -55,6 +56,7 @@ inline cudaStream_t stream() { return static_cast<cudaStream_t>(cuda::stream_han
 // on the reference tensor's dtype, or the CUDA kernel on the one stream.
 #define NOVA_CALL(ref, name, ...)                                                               \
   do {                                                                                          \
+    ::nova::backend::count_kernel_call();                                                       \
     if ((ref).device() == ::nova::Device::CUDA) {                                               \
       NOVA_CHECK((ref).dtype() == ::nova::DType::Float32,                                       \
                  #name ": the CUDA backend runs float32 only, got ", to_string((ref).dtype())); \

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -99,6 +100,20 @@ class OneClassModel {
   virtual nn::NamedTensors selected_state() { return network_state(); }
   // The settings, enough to rebuild the model for scoring.
   virtual Metadata metadata() const = 0;
+
+  // Called by train_step as each of its phases begins, with the phase's name
+  // ("classifier", "mining", ...), so a benchmark can time the phases; the
+  // step's end is its return. An empty observer (the default) is not called.
+  using PhaseObserver = std::function<void(const char* phase)>;
+  void set_phase_observer(PhaseObserver observer) { phase_observer_ = std::move(observer); }
+
+ protected:
+  void enter_phase(const char* phase) const {
+    if (phase_observer_) phase_observer_(phase);
+  }
+
+ private:
+  PhaseObserver phase_observer_;
 };
 
 }  // namespace nova::models

@@ -4,7 +4,9 @@
 Times the same thing as Nova's benchmarks/bench_train_step.cpp: the full
 Algorithm 1 iteration of docs/ocgan.md (classifier, latent and visual
 discriminators, 5 mining steps, autoencoder) at a batch of U(-1, 1) 1x28x28
-images; warm-up iterations, then the mean over --iters. The architecture
+images; warm-up iterations, then the mean over --iters; then as many
+iterations again with the device synchronized as each phase begins, for the
+time per phase (Nova's phase names). The architecture
 follows models/ocgan/networks.cpp layer by layer; --print-params checks it
 against Nova's parameter-and-buffer count.
 
@@ -200,8 +202,12 @@ def mine(nets, z0):
     return z
 
 
-def train_step(nets, opts, x):
-    """One iteration in the order of Nova's ocgan::Model::step (docs/ocgan.md, Algorithm 1)."""
+def train_step(nets, opts, x, enter_phase=lambda phase: None):
+    """One iteration in the order of Nova's ocgan::Model::step (docs/ocgan.md, Algorithm 1).
+
+    enter_phase(name) is called as each phase begins, with Nova's phase names.
+    """
+    enter_phase("inputs")
     noisy = x + NOISE_STD * torch.randn_like(x)
     size = latent_size()
     l2 = torch.rand(x.shape[0], LATENT_CHANNELS, size, size, device=x.device) * 2 - 1
@@ -210,6 +216,7 @@ def train_step(nets, opts, x):
         fake = nets.decoder(l2)
 
     # Classifier (first, as in the paper): reconstructions in class, decodings of noise not.
+    enter_phase("classifier")
     with torch.no_grad():
         reconstruction = nets.decoder(l1)
     loss = bce_against(nets.classifier(fake), 0.0) + bce_against(nets.classifier(reconstruction), 1.0)
@@ -218,6 +225,7 @@ def train_step(nets, opts, x):
     opts["classifier"].step()
 
     # Discriminators: U(-1, 1) samples and real images are "real".
+    enter_phase("discriminators")
     loss = bce_against(nets.latent_disc(l1), 0.0) + bce_against(nets.latent_disc(l2), 1.0)
     opts["latent_disc"].zero_grad()
     loss.backward()
@@ -227,9 +235,11 @@ def train_step(nets, opts, x):
     loss.backward()
     opts["visual_disc"].step()
 
+    enter_phase("mining")
     negatives = mine(nets, l2)
 
     # Autoencoder: reconstruction plus fooling both discriminators.
+    enter_phase("autoencoder")
     with frozen(nets.latent_disc, nets.visual_disc, nets.classifier):
         latent = nets.encoder(noisy)
         loss = (LAMBDA_MSE * F.mse_loss(nets.decoder(latent), x)
@@ -266,6 +276,25 @@ def time_iterations(nets, opts, x, warmup, iters):
         train_step(nets, opts, x)
     synchronize(x.device)  # the clock must include the queued GPU work
     return (time.perf_counter() - start) * 1000.0 / iters
+
+
+def time_phases(nets, opts, x, iters):
+    """Mean milliseconds per iteration of each phase, the device synchronized
+    as each phase begins (as Nova's bench_train_step does)."""
+    totals = {}
+    current = {"phase": None, "start": 0.0}
+
+    def enter_phase(phase):
+        synchronize(x.device)
+        now = time.perf_counter()
+        if current["phase"] is not None:
+            totals[current["phase"]] = totals.get(current["phase"], 0.0) + now - current["start"]
+        current["phase"], current["start"] = phase, now
+
+    for _ in range(iters):
+        train_step(nets, opts, x, enter_phase)
+        enter_phase(None)
+    return {phase: seconds * 1000.0 / iters for phase, seconds in totals.items()}
 
 
 def print_parameter_counts(nets):
@@ -346,6 +375,7 @@ def main():
                     generator=torch.Generator().manual_seed(DATA_SEED)) * 2 - 1).to(device)
 
     ms = time_iterations(nets, opts, x, args.warmup, args.iters)
+    phases = time_phases(nets, opts, x, args.iters)
     images_per_s = args.batch * 1000.0 / ms
     mode = "compiled (reduce-overhead)" if args.compile else "eager"
     openblas = os.environ["OPENBLAS_NUM_THREADS"]
@@ -356,6 +386,10 @@ def main():
     if device.type == "cpu":
         print(f"  torch {torch.__version__}, intra-op threads {torch.get_num_threads()}, "
               f"OPENBLAS_NUM_THREADS={openblas}")
+    print(f"  {'phase':16s} {'ms':>10s} {'share':>7s}")
+    for phase, phase_ms in phases.items():
+        print(f"  {phase:16s} {phase_ms:10.1f} {100.0 * phase_ms / sum(phases.values()):6.1f}%")
+    print(f"  {'sum':16s} {sum(phases.values()):10.1f}  (synchronized as each phase begins)")
 
     if args.json:
         figures = {
@@ -366,6 +400,7 @@ def main():
             "images_per_s": images_per_s, "threads": torch.get_num_threads(),
             "openblas_num_threads": openblas,
             "tf32": tf32 if device.type == "cuda" else None,
+            "phases": [{"phase": phase, "ms": phase_ms} for phase, phase_ms in phases.items()],
         }
         with open(args.json, "w") as f:
             json.dump(figures, f, indent=2)

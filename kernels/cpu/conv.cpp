@@ -26,11 +26,12 @@ constexpr int64_t kColBudget = int64_t(1) << 23;
 // Below this many elements the simple loops stay on one thread.
 constexpr int64_t kParallelMin = int64_t(1) << 14;
 
-// Whether the loops that unfold, fold and reorder around a gemm call use
-// OpenMP. With a BLAS, gemm runs on the BLAS's own threads and these
-// memory-bound loops stay on one thread: OpenMP workers left spinning beside
-// BLAS threads on a 2-core machine cost far more than the loops themselves.
-bool helpers_parallel(int64_t work) { return !gemm_uses_blas() && work >= kParallelMin; }
+// Whether the loops that unfold, fold and reorder around a gemm call share
+// the work among the OpenMP threads. gemm itself runs on those same threads
+// (one single-threaded BLAS call per tile, kernels/cpu/gemm.cpp), so no BLAS
+// thread competes with them; these memory-bound loops were a quarter of a
+// CPU OCGAN iteration when they ran on one thread.
+bool helpers_parallel(int64_t work) { return work >= kParallelMin; }
 
 // Number of images unfolded at once: as many as fit the budget, at least one.
 int64_t chunk_images(const ConvShape& s) {
@@ -53,19 +54,39 @@ Range valid_range(int64_t out, int64_t in, int64_t stride, int64_t offset) {
   return {lo, hi};
 }
 
+// For each kernel tap along one axis: its input offset and the output
+// positions whose input coordinate falls inside the image. Computed once per
+// call: at the small maps of the models (4x4, 7x7) the integer divisions of
+// valid_range cost more than the copies when done per row and image.
+struct AxisTaps {
+  std::vector<int64_t> offset;
+  std::vector<Range> valid;
+};
+
+AxisTaps axis_taps(int64_t k, int64_t dilation, int64_t pad, int64_t out, int64_t in,
+                   int64_t stride) {
+  AxisTaps taps;
+  for (int64_t t = 0; t < k; ++t) {
+    taps.offset.push_back(t * dilation - pad);
+    taps.valid.push_back(valid_range(out, in, stride, taps.offset.back()));
+  }
+  return taps;
+}
+
 // col (K, nb * hw_out) from the chunk in (nb, c_in, h_in, w_in); zero where the
-// kernel tap falls in the padding.
+// kernel tap falls in the padding. Threads share the rows of col.
 template <typename T>
 void im2col(T* col, const T* in, int64_t nb, const ConvShape& s) {
   const int64_t hw_in = s.h_in * s.w_in, hw_out = s.h_out * s.w_out;
   const int64_t rows = s.c_in * s.kh * s.kw, cols = nb * hw_out;
-#pragma omp parallel for collapse(2) schedule(static) if (helpers_parallel(rows * cols))
+  const AxisTaps ty = axis_taps(s.kh, s.dilation_h, s.pad_h, s.h_out, s.h_in, s.stride_h);
+  const AxisTaps tx = axis_taps(s.kw, s.dilation_w, s.pad_w, s.w_out, s.w_in, s.stride_w);
+#pragma omp parallel for schedule(static) if (helpers_parallel(rows * cols))
   for (int64_t r = 0; r < rows; ++r) {
+    const int64_t kx = r % s.kw, ky = (r / s.kw) % s.kh, ci = r / (s.kw * s.kh);
+    const int64_t off_y = ty.offset[ky], off_x = tx.offset[kx];
+    const Range ry = ty.valid[ky], rx = tx.valid[kx];
     for (int64_t b = 0; b < nb; ++b) {
-      const int64_t kx = r % s.kw, ky = (r / s.kw) % s.kh, ci = r / (s.kw * s.kh);
-      const int64_t off_y = ky * s.dilation_h - s.pad_h, off_x = kx * s.dilation_w - s.pad_w;
-      const Range ry = valid_range(s.h_out, s.h_in, s.stride_h, off_y);
-      const Range rx = valid_range(s.w_out, s.w_in, s.stride_w, off_x);
       const T* plane = in + (b * s.c_in + ci) * hw_in;
       T* dst = col + r * cols + b * hw_out;
       for (int64_t oy = 0; oy < s.h_out; ++oy) {
@@ -84,28 +105,45 @@ void im2col(T* col, const T* in, int64_t nb, const ConvShape& s) {
 }
 
 // The adjoint of im2col: grad_in (nb, c_in, h_in, w_in) = sum of the columns'
-// taps. Each input plane is owned by one thread and summed in a fixed order.
+// taps. Work goes by input channel and block of kFoldImages images, reading
+// each of the channel's kh * kw rows of col front to back across the block
+// (per image the rows are hw_out apart, too scattered for the prefetcher:
+// reading them image by image left col2im waiting on memory). Each plane is
+// summed by one thread in tap order, whatever the block size or thread count.
+constexpr int64_t kFoldImages = 8;
+
 template <typename T>
 void col2im(T* grad_in, const T* col, int64_t nb, const ConvShape& s) {
   const int64_t hw_in = s.h_in * s.w_in, hw_out = s.h_out * s.w_out;
   const int64_t cols = nb * hw_out;
+  const AxisTaps ty = axis_taps(s.kh, s.dilation_h, s.pad_h, s.h_out, s.h_in, s.stride_h);
+  const AxisTaps tx = axis_taps(s.kw, s.dilation_w, s.pad_w, s.w_out, s.w_in, s.stride_w);
+  const int64_t blocks = (nb + kFoldImages - 1) / kFoldImages;
 #pragma omp parallel for collapse(2) schedule(static) if (helpers_parallel(nb * s.c_in * hw_in))
-  for (int64_t b = 0; b < nb; ++b) {
-    for (int64_t ci = 0; ci < s.c_in; ++ci) {
-      T* plane = grad_in + (b * s.c_in + ci) * hw_in;
-      std::fill(plane, plane + hw_in, T(0));
+  for (int64_t ci = 0; ci < s.c_in; ++ci) {
+    for (int64_t block = 0; block < blocks; ++block) {
+      const int64_t b0 = block * kFoldImages, b1 = std::min(nb, b0 + kFoldImages);
+      for (int64_t b = b0; b < b1; ++b) {
+        T* plane = grad_in + (b * s.c_in + ci) * hw_in;
+        std::fill(plane, plane + hw_in, T(0));
+      }
       for (int64_t ky = 0; ky < s.kh; ++ky) {
-        const int64_t off_y = ky * s.dilation_h - s.pad_h;
-        const Range ry = valid_range(s.h_out, s.h_in, s.stride_h, off_y);
+        const int64_t off_y = ty.offset[ky];
+        const Range ry = ty.valid[ky];
         for (int64_t kx = 0; kx < s.kw; ++kx) {
-          const int64_t off_x = kx * s.dilation_w - s.pad_w;
-          const Range rx = valid_range(s.w_out, s.w_in, s.stride_w, off_x);
-          const int64_t r = (ci * s.kh + ky) * s.kw + kx;
-          const T* src = col + r * cols + b * hw_out;
-          for (int64_t oy = ry.lo; oy < ry.hi; ++oy) {
-            T* prow = plane + (oy * s.stride_h + off_y) * s.w_in;
-            const T* srow = src + oy * s.w_out;
-            for (int64_t ox = rx.lo; ox < rx.hi; ++ox) prow[ox * s.stride_w + off_x] += srow[ox];
+          const int64_t off_x = tx.offset[kx];
+          const Range rx = tx.valid[kx];
+          const T* row = col + ((ci * s.kh + ky) * s.kw + kx) * cols;
+          for (int64_t b = b0; b < b1; ++b) {
+            T* plane = grad_in + (b * s.c_in + ci) * hw_in;
+            const T* src = row + b * hw_out;
+            for (int64_t oy = ry.lo; oy < ry.hi; ++oy) {
+              T* prow = plane + (oy * s.stride_h + off_y) * s.w_in;
+              const T* srow = src + oy * s.w_out;
+              for (int64_t ox = rx.lo; ox < rx.hi; ++ox) {
+                prow[ox * s.stride_w + off_x] += srow[ox];
+              }
+            }
           }
         }
       }
@@ -257,6 +295,7 @@ void channel_sum(T* grad_bias, const T* grad_out, int64_t n, int64_t c, int64_t 
     double acc = 0.0;
     for (int64_t i = 0; i < n; ++i) {
       const T* plane = grad_out + (i * c + ch) * hw;
+#pragma omp simd reduction(+ : acc)
       for (int64_t p = 0; p < hw; ++p) acc += static_cast<double>(plane[p]);
     }
     grad_bias[ch] = static_cast<T>(acc);

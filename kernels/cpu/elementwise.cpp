@@ -2,18 +2,62 @@
 // output may alias an input, and the result does not depend on the thread count.
 #include "kernels/cpu/elementwise.h"
 
+#include <type_traits>
+
 namespace nova::kernels::cpu {
 namespace {
 
 // Below this many elements the loops stay on one thread.
 constexpr int64_t kParallelMin = int64_t(1) << 15;
 
+// Each activation gets a loop of its own, the switch outside it, so the
+// compiler can vectorize the ReLU family into selects instead of branching on
+// every element. The loops take their arrays as parameters, not through a
+// lambda's captures, so the compiler sees they do not change in the loop.
+template <Activation A, typename T>
+void forward_loop(T* out, const T* in, int64_t n, T slope) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
+  for (int64_t i = 0; i < n; ++i) out[i] = activation_value(A, in[i], slope);
+}
+
+template <Activation A, typename T>
+void backward_loop(T* grad_in, const T* grad_out, const T* in, const T* out, int64_t n, T slope) {
+  if constexpr (activation_uses_output(A)) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; ++i) {
+      grad_in[i] = grad_out[i] * activation_derivative(A, T(0), out[i], slope);
+    }
+  } else {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelMin)
+    for (int64_t i = 0; i < n; ++i) {
+      grad_in[i] = grad_out[i] * activation_derivative(A, in[i], T(0), slope);
+    }
+  }
+}
+
+// body(std::integral_constant<Activation, a>{}): a as a compile-time constant.
+template <typename F>
+void with_activation(Activation a, F&& body) {
+  using A = Activation;
+  switch (a) {
+    case A::Relu:
+      return body(std::integral_constant<A, A::Relu>{});
+    case A::LeakyRelu:
+      return body(std::integral_constant<A, A::LeakyRelu>{});
+    case A::Tanh:
+      return body(std::integral_constant<A, A::Tanh>{});
+    case A::Sigmoid:
+      return body(std::integral_constant<A, A::Sigmoid>{});
+    case A::Exp:
+      return body(std::integral_constant<A, A::Exp>{});
+  }
+}
+
 }  // namespace
 
 template <typename T>
 void activation_forward(T* out, const T* in, int64_t n, Activation a, T slope) {
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
-  for (int64_t i = 0; i < n; ++i) out[i] = activation_value(a, in[i], slope);
+  with_activation(a, [=](auto kind) { forward_loop<decltype(kind)::value>(out, in, n, slope); });
 }
 
 // Tanh, Sigmoid and Exp read only `out`, Relu and LeakyRelu only `in`; the
@@ -21,13 +65,9 @@ void activation_forward(T* out, const T* in, int64_t n, Activation a, T slope) {
 template <typename T>
 void activation_backward(T* grad_in, const T* grad_out, const T* in, const T* out, int64_t n,
                          Activation a, T slope) {
-  const bool uses_output = activation_uses_output(a);
-#pragma omp parallel for schedule(static) if (n >= kParallelMin)
-  for (int64_t i = 0; i < n; ++i) {
-    const T x = uses_output ? T(0) : in[i];
-    const T y = uses_output ? out[i] : T(0);
-    grad_in[i] = grad_out[i] * activation_derivative(a, x, y, slope);
-  }
+  with_activation(a, [=](auto kind) {
+    backward_loop<decltype(kind)::value>(grad_in, grad_out, in, out, n, slope);
+  });
 }
 
 template <typename T>

@@ -72,6 +72,16 @@ void gemm_loop(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bo
 constexpr int64_t kBlasTileM = 256;
 constexpr int64_t kBlasTileN = 512;
 
+// Width of the tiles along n: at most kBlasTileN, and when n needs more than
+// one tile, a count of tiles that is a multiple of 4, so 2 or 4 threads get
+// equal shares (7 tiles of 512 on 2 threads left one thread a tile behind).
+// Whole 16-column panels, so the BLAS kernels keep their full vector width.
+int64_t blas_tile_n(int64_t n) {
+  if (n <= kBlasTileN) return n;
+  const int64_t tiles = ((n + kBlasTileN - 1) / kBlasTileN + 3) / 4 * 4;
+  return ((n + tiles - 1) / tiles + 15) / 16 * 16;
+}
+
 bool fits_blas_int(int64_t m, int64_t n, int64_t k) {
   const int64_t limit = INT_MAX;
   return m <= limit && n <= limit && k <= limit;
@@ -104,16 +114,17 @@ template <typename T>
 void blas_gemm(T* c, const T* a, const T* b, int64_t m, int64_t n, int64_t k, bool trans_a,
                bool trans_b, T alpha, T beta) {
   pin_blas_to_one_thread();
+  const int64_t tile_n = blas_tile_n(n);
   const int64_t tiles_m = (m + kBlasTileM - 1) / kBlasTileM;
-  const int64_t tiles_n = (n + kBlasTileN - 1) / kBlasTileN;
+  const int64_t tiles_n = (n + tile_n - 1) / tile_n;
   const int lda = static_cast<int>(std::max<int64_t>(1, trans_a ? m : k));
   const int ldb = static_cast<int>(std::max<int64_t>(1, trans_b ? k : n));
   const int ldc = static_cast<int>(std::max<int64_t>(1, n));
 #pragma omp parallel for schedule(static) if (tiles_m * tiles_n > 1 && \
                                               m * n * k >= kParallelMinWork)
   for (int64_t t = 0; t < tiles_m * tiles_n; ++t) {
-    const int64_t i0 = (t / tiles_n) * kBlasTileM, j0 = (t % tiles_n) * kBlasTileN;
-    const int64_t mb = std::min(kBlasTileM, m - i0), nb = std::min(kBlasTileN, n - j0);
+    const int64_t i0 = (t / tiles_n) * kBlasTileM, j0 = (t % tiles_n) * tile_n;
+    const int64_t mb = std::min(kBlasTileM, m - i0), nb = std::min(tile_n, n - j0);
     const T* a_tile = trans_a ? a + i0 : a + i0 * k;
     const T* b_tile = trans_b ? b + j0 * k : b + j0;
     blas_call(c + i0 * n + j0, a_tile, b_tile, static_cast<int>(mb), static_cast<int>(nb),

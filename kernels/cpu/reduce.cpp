@@ -19,6 +19,7 @@ double deterministic_sum(const T* in, int64_t n) {
   const int64_t blocks = (n + kSumBlock - 1) / kSumBlock;
   if (blocks <= 1) {
     double acc = 0.0;
+#pragma omp simd reduction(+ : acc)
     for (int64_t i = 0; i < n; ++i) acc += static_cast<double>(in[i]);
     return acc;
   }
@@ -27,6 +28,7 @@ double deterministic_sum(const T* in, int64_t n) {
   for (int64_t blk = 0; blk < blocks; ++blk) {
     const int64_t begin = blk * kSumBlock, end = std::min(n, begin + kSumBlock);
     double acc = 0.0;
+#pragma omp simd reduction(+ : acc)
     for (int64_t i = begin; i < end; ++i) acc += static_cast<double>(in[i]);
     partial[static_cast<size_t>(blk)] = acc;
   }
@@ -53,6 +55,7 @@ void row_sum(T* out, const T* in, int64_t rows, int64_t cols, T scale) {
   for (int64_t r = 0; r < rows; ++r) {
     const T* row = in + r * cols;
     double acc = 0.0;
+#pragma omp simd reduction(+ : acc)
     for (int64_t j = 0; j < cols; ++j) acc += static_cast<double>(row[j]);
     out[r] = static_cast<T>(static_cast<double>(scale) * acc);
   }

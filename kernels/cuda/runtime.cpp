@@ -4,6 +4,7 @@
 
 #include <cuda_runtime_api.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -249,7 +250,14 @@ void check_cuda(int code, const char* expr, const char* file, int line) {
   throw std::runtime_error(os.str());
 }
 
+namespace {
+std::atomic<int64_t> launch_counter{0};
+}  // namespace
+
+int64_t launches() { return launch_counter.load(std::memory_order_relaxed); }
+
 void check_launch(const char* kernel, const char* file, int line) {
+  launch_counter.fetch_add(1, std::memory_order_relaxed);
   cudaError_t err = cudaGetLastError();
   if (err == cudaSuccess && sync_after_launch()) {
     // Any stream: a kernel may have been queued on a caller's stream.

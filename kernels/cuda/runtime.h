@@ -46,5 +46,8 @@ void synchronize();
 // so an asynchronous fault is reported at the kernel that caused it.
 void check_cuda(int code, const char* expr, const char* file, int line);
 void check_launch(const char* kernel, const char* file, int line);
+// Launches checked by check_launch since the program started (each of our
+// kernels and each cuBLAS call), for benchmarks' kernels per iteration.
+int64_t launches();
 
 }  // namespace nova::cuda

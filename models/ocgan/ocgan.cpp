@@ -129,6 +129,7 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
   auto& nets = nets_;
   StepLosses losses;
 
+  enter_phase("inputs");
   const Tensor noisy =
       config_.noise_mode == "per_step"
           ? add(x, normal(x.shape(), gen_, 0.0, config_.noise_std, x.dtype(), device_))
@@ -145,6 +146,7 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
   // random latent samples are not.
   auto update_classifier = [&] {
     if (!config_.use_classifier) return;
+    enter_phase("classifier");
     Tensor reconstruction;
     {
       NoGradGuard no_grad;
@@ -160,6 +162,7 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
 
   // Discriminators: U(-1, 1) samples and real images are "real", encodings
   // and decodings of random samples are "fake".
+  if (config_.use_latent_disc || config_.use_visual_disc) enter_phase("discriminators");
   if (config_.use_latent_disc) {
     losses.latent_disc =
         add(bce_logits_against(latent_logits(l1), 0.0), bce_logits_against(latent_logits(l2), 1.0));
@@ -181,12 +184,14 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
   // classifier sees out-of-class decodings.
   Tensor negatives = l2;
   if (config_.use_classifier && config_.mining_steps > 0 && epoch >= config_.mining_start_epoch) {
+    enter_phase("mining");
     negatives = mine(l2, false).after;
   }
 
   // Autoencoder: reconstruction plus fooling both discriminators. The terms
   // Dl(l2, 0) and Dv(x, 0) of Algorithm 1 do not depend on the autoencoder
   // and are left out.
+  enter_phase("autoencoder");
   {
     nn::FreezeScope frozen({nets.latent_disc.get(), nets.visual_disc.get(), nets.classifier.get()});
     const Tensor latent = nets.encoder->forward(noisy);

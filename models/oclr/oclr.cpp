@@ -143,6 +143,7 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
   models::NamedLosses losses;
 
   // 1. G, with D and D' frozen (gradients pass through them to G(x)).
+  enter_phase("generator");
   Tensor z, fake;
   {
     nn::FreezeScope frozen({&d, &aux});
@@ -173,6 +174,7 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
 
   // 2. D: real images against G's reconstructions.
   if (c.use_adv) {
+    enter_phase("discriminator");
     const Tensor d_loss = discriminator_loss(d.forward(x), d.forward(fake_image));
     opt_discriminator_->zero_grad();
     d_loss.backward();
@@ -182,6 +184,7 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
 
   // 3. D': reconstruct x, fail on G(x); its encoder also maps G(x) to G_e(x).
   if (trains_auxiliary()) {
+    enter_phase("auxiliary");
     const Tensor fake_code = aux.encode(fake_image);
     Tensor total;
     if (c.use_dual) {

@@ -109,6 +109,7 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
   set_training(true);
   Refiner& r = *nets_.refiner;
   nn::Sequential& d = *nets_.detector;
+  enter_phase("detector");
   const Tensor noisy = add_noise(x, gen_);
 
   // D: real X is 1, R(X~) is 0 (equation (3), D's side).
@@ -126,6 +127,7 @@ models::NamedLosses Model::train_step(const Tensor& x, int64_t /*epoch*/) {
   // R: fool D, reconstruct X from X~, keep Z near N(0, I) (equation (5)). The
   // term log D(X) of equation (3) does not depend on R and is left out.
   models::NamedLosses losses{{"d", d_loss}};
+  enter_phase("refiner");
   nn::FreezeScope frozen({nets_.detector.get()});
   for (int64_t update = 0; update < config_.refiner_updates; ++update) {
     const Refiner::Output out = r.forward(noisy, &gen_);
