@@ -14,9 +14,11 @@ namespace nova {
 namespace {
 constexpr size_t kHostAlignment = 64;  // a cache line, and enough for AVX-512 loads
 
+#ifndef NOVA_WITH_CUDA
 [[noreturn]] void no_cuda() {
   throw Error("a CUDA tensor was used but this build of Nova has no CUDA backend");
 }
+#endif
 }  // namespace
 
 Storage::Storage(size_t bytes, Device device) : bytes_(bytes), device_(device) {
