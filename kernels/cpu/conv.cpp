@@ -55,9 +55,8 @@ Range valid_range(int64_t out, int64_t in, int64_t stride, int64_t offset) {
 }
 
 // For each kernel tap along one axis: its input offset and the output
-// positions whose input coordinate falls inside the image. Computed once per
-// call: at the small maps of the models (4x4, 7x7) the integer divisions of
-// valid_range cost more than the copies when done per row and image.
+// positions whose input coordinate falls inside the image, computed once per
+// call rather than for every row and image.
 struct AxisTaps {
   std::vector<int64_t> offset;
   std::vector<Range> valid;
