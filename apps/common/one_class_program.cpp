@@ -30,7 +30,7 @@ namespace fs = std::filesystem;
 
 void add_program_flags(Flags& f, const ProgramSpec& spec) {
   add_data_flags(f);
-  f.add_int("epochs", spec.default_epochs, "training epochs");
+  f.add_int("epochs", spec.default_epochs, spec.epochs_help);
   f.add_int("max-train-images", 0, "use at most this many training images (0: all)");
   spec.add_model_flags(f);
   f.add_string("device", "auto", "cpu, cuda, or auto (cuda when a device answers)");
@@ -140,7 +140,9 @@ class OneClassRun {
     model_->prepare_training_images(sets_.val);
     NOVA_CHECK(sets_.train.n >= model_->batch_size(), "class ", known_class_, " has ",
                sets_.train.n, " training images, fewer than the batch size ", model_->batch_size());
-    const int64_t epochs = flags_.integer("epochs");
+    const int64_t epochs = flags_.given("epochs") || !spec_.epochs_when_not_given
+                               ? flags_.integer("epochs")
+                               : spec_.epochs_when_not_given(flags_);
     NOVA_CHECK(epochs >= 1, "--epochs must be >= 1, got ", epochs);
 
     const int64_t start_epoch = start_or_resume();
