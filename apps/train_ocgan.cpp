@@ -30,8 +30,8 @@ constexpr const char* kSummary =
 // the command line override each part.
 struct AutoChoice {
   std::string preset;
-  int64_t latent_channels;
-  int64_t epochs;
+  int64_t latent_channels = 0;
+  int64_t epochs = 0;
 };
 
 AutoChoice auto_choice(const std::string& dataset) {
@@ -39,8 +39,8 @@ AutoChoice auto_choice(const std::string& dataset) {
   return {"autoencoder", 1, 30};
 }
 
-// The epoch count without --epochs: auto's choice for the data set, else the
-// program's default (the one the paper preset was measured with).
+// --epochs when given; without it, auto's choice for the data set, or the
+// program's default for a preset given by name.
 int64_t epochs_from_flags(const apps::Flags& f) {
   if (!f.given("epochs") && f.str("preset") == "auto") return auto_choice(f.str("dataset")).epochs;
   return f.integer("epochs");
@@ -77,18 +77,17 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
   std::string name = f.str("preset");
   const std::vector<std::string> names = ocgan::preset_names();
   const bool automatic = name == "auto";
-  int64_t latent_channels = 0;  // the preset's
+  AutoChoice choice;
   if (automatic) {
-    const AutoChoice choice = auto_choice(f.str("dataset"));
+    choice = auto_choice(f.str("dataset"));
     name = choice.preset;
-    latent_channels = choice.latent_channels;
   } else if (std::find(names.begin(), names.end(), name) == names.end()) {
     std::string known = "auto";
     for (const std::string& n : names) known += ", " + n;
     throw Error("--preset: unknown preset '" + name + "' (expected " + known + ")");
   }
   ocgan::Config c = ocgan::preset(name);
-  if (latent_channels > 0) c.latent_channels = latent_channels;
+  if (automatic) c.latent_channels = choice.latent_channels;
   if (c.input_from_data) {
     NOVA_CHECK(pool.h == pool.w, "OCGAN needs square images, the data set has ", pool.h, "x",
                pool.w, " (the released preset resizes to 61x61)");
@@ -128,7 +127,7 @@ int main(int argc, char** argv) {
   spec.summary = kSummary;
   spec.default_epochs = 2;
   spec.epochs_help = "training epochs (--preset auto: the data set's choice, see --preset)";
-  spec.epochs_when_not_given = epochs_from_flags;
+  spec.epochs_from_flags = epochs_from_flags;
   spec.add_model_flags = add_flags;
   return apps::run_one_class_program<ocgan::Model>(argc, argv, spec, config_from_flags,
                                                    ocgan::from_metadata);

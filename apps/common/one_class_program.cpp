@@ -140,9 +140,8 @@ class OneClassRun {
     model_->prepare_training_images(sets_.val);
     NOVA_CHECK(sets_.train.n >= model_->batch_size(), "class ", known_class_, " has ",
                sets_.train.n, " training images, fewer than the batch size ", model_->batch_size());
-    const int64_t epochs = flags_.given("epochs") || !spec_.epochs_when_not_given
-                               ? flags_.integer("epochs")
-                               : spec_.epochs_when_not_given(flags_);
+    const int64_t epochs =
+        spec_.epochs_from_flags ? spec_.epochs_from_flags(flags_) : flags_.integer("epochs");
     NOVA_CHECK(epochs >= 1, "--epochs must be >= 1, got ", epochs);
 
     const int64_t start_epoch = start_or_resume();

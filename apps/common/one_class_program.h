@@ -25,9 +25,9 @@ struct ProgramSpec {
   std::string summary;     // the first paragraph of --help
   int64_t default_epochs = 15;
   std::string epochs_help = "training epochs";
-  // The epoch count when --epochs is not given, from the other flags (a
-  // default chosen per data set); empty: default_epochs.
-  std::function<int64_t(const Flags&)> epochs_when_not_given;
+  // The epoch count from the flags, for a program whose default depends on
+  // other flags (a choice per data set); empty: --epochs as it stands.
+  std::function<int64_t(const Flags&)> epochs_from_flags;
 
   // Declares the model's own flags (preset, widths, learning rates, batch size...).
   std::function<void(Flags&)> add_model_flags;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # train_ocgan's default preset, auto, resolves to the settings chosen on the
 # data set's validation data (on the embedded subset: the autoencoder row, 1
-# latent channel, 30 epochs), says so, and stores them in the
-# checkpoint; flags given on the command line override each part; a preset
-# given by name is used as given, and an unknown one is refused with the
-# names the program takes.
+# latent channel, 30 epochs), says so, and stores them in the checkpoint;
+# flags given on the command line override each part; a preset given by name
+# is used as given, with the program's default epoch count, and an unknown
+# one is refused with the names the program takes.
 # Usage: ocgan_auto_preset.sh TRAIN_OCGAN
 set -euo pipefail
 program=$1
@@ -25,11 +25,13 @@ grep -q "preset auto on mnist-subset: autoencoder, latent channels 8, epochs 1" 
 grep -q "epoch 1/1" <<<"$log"
 meta "$out/given" | grep -aq '"ocgan.latent_channels":"8"'
 
-log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --preset latent --out "$out/latent")
+# A preset given by name keeps the program's default epoch count (2), not auto's.
+log=$("$program" "${tiny[@]}" --latent-channels 8 --preset latent --out "$out/latent")
 if grep -q "preset auto" <<<"$log"; then
   echo "a preset given by name was reported as auto"
   exit 1
 fi
+grep -q "epoch 2/2" <<<"$log"
 meta "$out/latent" | grep -aq '"ocgan.preset":"latent"'
 # An unknown name is refused with the names train_ocgan takes, auto among them.
 if msg=$("$program" "${tiny[@]}" --epochs 1 --preset best --out "$out/best" 2>&1); then
@@ -37,4 +39,4 @@ if msg=$("$program" "${tiny[@]}" --epochs 1 --preset best --out "$out/best" 2>&1
   exit 1
 fi
 grep -q "unknown preset 'best' (expected auto, paper, released" <<<"$msg"
-echo "auto: autoencoder, 1 latent channel, 30 epochs on mnist-subset; given flags override; latent given: latent; best refused"
+echo "auto: autoencoder, 1 latent channel, 30 epochs on mnist-subset; given flags override; latent given: latent, 2 epochs; best refused"
