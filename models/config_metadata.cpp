@@ -60,7 +60,8 @@ void MetadataWriter::operator()(const char* key, const std::vector<int64_t>& v) 
 const std::string& MetadataReader::text(const char* key) const {
   const auto it = in.find(key);
   NOVA_CHECK(it != in.end(), "checkpoint metadata lacks '", key, "': not ",
-             model == "OCGAN" || model == "OCLR" ? "an " : "a ", model, " checkpoint?");
+             model == "OCGAN" || model == "OCLR" ? "an " : "a ", model,
+             " checkpoint, or one written by an older Nova without this setting?");
   return it->second;
 }
 

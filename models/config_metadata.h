@@ -21,8 +21,8 @@ struct MetadataWriter {
   void operator()(const char* key, const std::vector<int64_t>& v) const;
 };
 
-// Throws naming the key when it is missing ("not a <model> checkpoint?") or
-// its text is not a whole value of the field's type.
+// Throws naming the key when it is missing (not a <model> checkpoint, or an
+// older one) or its text is not a whole value of the field's type.
 struct MetadataReader {
   const Metadata& in;
   std::string model;  // "OCGAN", for messages

@@ -54,7 +54,11 @@ BatchNorm::BatchNorm(int64_t features, int64_t input_rank, DType dtype, double m
 Tensor BatchNorm::forward(const Tensor& x) {
   NOVA_CHECK(x.dim() == rank_, "BatchNorm", rank_ == 2 ? "1d" : "2d", " expects a ", rank_,
              "-d input, got ", to_string(x.shape()));
-  return batch_norm(x, weight, bias, running_mean, running_var, is_training(), momentum_, eps_);
+  // Evaluation always reads the running statistics; training updates them
+  // only while they are tracked.
+  const bool track = tracks_running_stats() || !is_training();
+  return batch_norm(x, weight, bias, track ? running_mean : Tensor(),
+                    track ? running_var : Tensor(), is_training(), momentum_, eps_);
 }
 
 Tensor Activation::forward(const Tensor& x) {

@@ -57,6 +57,11 @@ void Module::train(bool on) {
   for (auto& [name, child] : children_) child->train(on);
 }
 
+void Module::track_running_stats(bool on) {
+  track_running_stats_ = on;
+  for (auto& [name, child] : children_) child->track_running_stats(on);
+}
+
 void Module::to(Device device) {
   for (auto& [name, t] : state()) t.move_to_(device);
 }

@@ -27,6 +27,11 @@ class Module {
   void train(bool on = true);
   void eval() { train(false); }
   bool is_training() const { return training_; }
+  // Whether batchnorm layers fold training batches into their running
+  // statistics (PyTorch's track_running_stats, switched at run time): off for
+  // passes whose inputs are not what the network sees when evaluated.
+  void track_running_stats(bool on);
+  bool tracks_running_stats() const { return track_running_stats_; }
   void to(Device device);
   void zero_grad();
   // Freezes (false) or unfreezes every parameter: a frozen network still
@@ -47,6 +52,7 @@ class Module {
   void collect(const std::string& prefix, bool parameters, bool buffers, NamedTensors& out) const;
 
   bool training_ = true;
+  bool track_running_stats_ = true;
   NamedTensors parameters_;
   NamedTensors buffers_;
   std::vector<std::pair<std::string, std::shared_ptr<Module>>> children_;
@@ -63,21 +69,32 @@ class Layer : public Module {
 
 namespace nova::nn {
 
-// Freezes the given modules for the lifetime of the scope and unfreezes them
-// after (OCGAN's mining and its generator step keep other networks fixed).
-class FreezeScope {
+// Turns one of a Module's on/off switches off for the given modules for the
+// lifetime of the scope and back on after.
+template <void (Module::*Switch)(bool)>
+class SwitchedOffScope {
  public:
-  explicit FreezeScope(std::vector<Module*> modules) : modules_(std::move(modules)) {
-    for (Module* m : modules_) m->requires_grad_(false);
+  explicit SwitchedOffScope(std::vector<Module*> modules) : modules_(std::move(modules)) {
+    for (Module* m : modules_) (m->*Switch)(false);
   }
-  ~FreezeScope() {
-    for (Module* m : modules_) m->requires_grad_(true);
+  ~SwitchedOffScope() {
+    for (Module* m : modules_) (m->*Switch)(true);
   }
-  FreezeScope(const FreezeScope&) = delete;
-  FreezeScope& operator=(const FreezeScope&) = delete;
+  SwitchedOffScope(const SwitchedOffScope&) = delete;
+  SwitchedOffScope& operator=(const SwitchedOffScope&) = delete;
 
  private:
   std::vector<Module*> modules_;
 };
+
+// Frozen parameters (OCGAN's mining and its generator step keep other
+// networks fixed).
+using FreezeScope = SwitchedOffScope<&Module::requires_grad_>;
+
+// Fixed running statistics: training-mode passes still normalise with batch
+// statistics but do not move the statistics evaluation uses (OCGAN decodes
+// random latent samples, which must not shape how reconstructions are
+// normalised).
+using RunningStatsFrozen = SwitchedOffScope<&Module::track_running_stats>;
 
 }  // namespace nova::nn

@@ -68,6 +68,7 @@ void visit_fields(Config& c, Visit&& v) {
   v("ocgan.latent_disc_double_sigmoid", c.latent_disc_double_sigmoid);
   v("ocgan.noise_std", c.noise_std);
   v("ocgan.noise_mode", c.noise_mode);
+  v("ocgan.decoder_stats_from_reconstructions", c.decoder_stats_from_reconstructions);
   v("ocgan.classifier_first", c.classifier_first);
   v("ocgan.lambda_mse", c.lambda_mse);
   v("ocgan.visual_weight", c.visual_weight);
@@ -138,6 +139,7 @@ Config preset(const std::string& name) {
     c.mining_step_size = 2.0;
     c.mining_start_epoch = 150;
     c.classifier_first = false;
+    c.decoder_stats_from_reconstructions = false;
     c.batch_size = 512;
     return c;
   }

@@ -49,6 +49,13 @@ struct Config {
   double noise_std = 0.4472135955;
   std::string noise_mode = "per_step";
 
+  // Which decoder passes move its batchnorm running statistics, the ones a
+  // reconstruction is normalised with when scoring: reconstructions of real
+  // images alone (ours), or also the decodings of random and mined latent
+  // samples (the released code: MXNet and PyTorch do so by default). The
+  // paper is silent.
+  bool decoder_stats_from_reconstructions = true;
+
   // Update order: the paper trains the classifier before the discriminators,
   // the released code after them.
   bool classifier_first = true;

@@ -66,6 +66,13 @@ Tensor Model::latent_logits(const Tensor& z) {
   return config_.latent_disc_double_sigmoid ? sigmoid(out) : out;
 }
 
+Tensor Model::decode_samples(const Tensor& z) {
+  std::vector<nn::Module*> fixed_stats;
+  if (config_.decoder_stats_from_reconstructions) fixed_stats.push_back(nets_.decoder.get());
+  nn::RunningStatsFrozen frozen(fixed_stats);
+  return nets_.decoder->forward(z);
+}
+
 void Model::prepare_training_images(data::ImageSet& images) {
   if (config_.noise_mode != "once" || config_.noise_std == 0.0) return;
   // A generator of its own, so the training run's random stream is the same
@@ -91,7 +98,7 @@ MiningResult Model::mine(const Tensor& z0, bool measure) {
   const int64_t n = z0.size(0);
   const Tensor in_class = labels(n, 1.0);
   auto classifier_loss = [&](const Tensor& z) {
-    return bce_with_logits(nets_.classifier->forward(nets_.decoder->forward(z)), in_class);
+    return bce_with_logits(nets_.classifier->forward(decode_samples(z)), in_class);
   };
   MiningResult result;
   result.before = z0.detach();
@@ -138,8 +145,8 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
   Tensor l1, fake;
   {
     NoGradGuard no_grad;
-    l1 = nets.encoder->forward(noisy);
-    fake = nets.decoder->forward(l2);
+    if (config_.use_classifier || config_.use_latent_disc) l1 = nets.encoder->forward(noisy);
+    if (config_.use_classifier || config_.use_visual_disc) fake = decode_samples(l2);
   }
 
   // Classifier: reconstructions of real images are in class, decodings of
@@ -203,7 +210,7 @@ StepLosses Model::step(const Tensor& x, int64_t epoch) {
     }
     if (config_.use_visual_disc) {
       losses.gen_visual =
-          bce_logits_against(nets.visual_disc->forward(nets.decoder->forward(negatives)), 1.0);
+          bce_logits_against(nets.visual_disc->forward(decode_samples(negatives)), 1.0);
       total = add(total, scale(losses.gen_visual, config_.visual_weight));
     }
     losses.generator = total;

@@ -83,6 +83,8 @@ class Model : public models::OneClassModel {
   // The latent discriminator's output as a logit (after a sigmoid in the
   // released preset, which squashes it twice).
   Tensor latent_logits(const Tensor& z);
+  // Training-mode decoding of random or mined latent samples.
+  Tensor decode_samples(const Tensor& z);
   Tensor labels(int64_t n, double value) const;
   void set_training(bool on);
 

@@ -52,6 +52,27 @@ TEST_CASE("nn: batchnorm switches between batch and running statistics", "[nn]")
   REQUIRE_THROWS_WITH(bn(Tensor::zeros({2, 2, 3, 3})), Catch::Contains("BatchNorm1d"));
 }
 
+TEST_CASE("nn: frozen running statistics still normalise with the batch's", "[nn]") {
+  Generator gen(4);
+  nn::Sequential net;
+  auto bn = net.add(std::make_shared<nn::BatchNorm>(2, 2));
+  const Tensor x = uniform({16, 2}, gen, 2.0, 4.0);
+  Tensor frozen_out;
+  {
+    nn::RunningStatsFrozen frozen({&net});
+    frozen_out = net(x);
+  }
+  CHECK(bn->running_mean.to_vector() == std::vector<float>{0.0f, 0.0f});
+  CHECK(bn->running_var.to_vector() == std::vector<float>{1.0f, 1.0f});
+  // Outside the scope the same batch gives the same output and is tracked.
+  const Tensor tracked_out = net(x);
+  CHECK(tracked_out.to_vector() == frozen_out.to_vector());
+  CHECK(bn->running_mean.to_vector()[0] > 0.2f);
+  // Evaluation reads the running statistics even inside the scope.
+  net.eval();
+  nn::RunningStatsFrozen frozen({&net});
+  CHECK(net(x).to_vector() != tracked_out.to_vector());
+}
 TEST_CASE("optim: Adam matches the torch.optim.Adam update by hand", "[optim]") {
   Tensor p = Tensor::from_vector(std::vector<double>{1.0, -2.0}, {2}).requires_grad_();
   optim::Adam adam({p}, {0.1, 0.9, 0.999, 1e-8, 0.0});

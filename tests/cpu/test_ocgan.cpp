@@ -144,6 +144,8 @@ TEST_CASE("ocgan: the released preset has the released code's networks", "[ocgan
   CHECK(back.noise_mode == "once");
   CHECK_FALSE(back.classifier_first);
   CHECK_FALSE(back.input_from_data);
+  CHECK_FALSE(back.decoder_stats_from_reconstructions);
+  CHECK(ocgan::preset("paper").decoder_stats_from_reconstructions);
   Generator gen(1);
   ocgan::Networks n = ocgan::build_networks(c, gen);
   Generator data_gen(2);
@@ -222,4 +224,27 @@ TEST_CASE("ocgan: drawing pictures changes nothing in the model", "[ocgan]") {
   const auto pictures = model.pictures(image_batch(4, 19), image_batch(4, 20));
   CHECK(pictures.size() == 4);  // reconstructions of both kinds, samples, mining
   CHECK(snapshot(model.network_state()) == before);
+}
+
+TEST_CASE("ocgan: decodings of random latent samples do not move the decoder's statistics",
+          "[ocgan]") {
+  // One step of the discriminators row decodes random samples besides the
+  // reconstruction; the autoencoder row decodes only the reconstruction. Their
+  // initial networks, noise and batch are the same, so the decoder's running
+  // statistics after the step agree exactly unless random decodings move them.
+  auto decoder_stats_after_step = [](const std::string& row, bool from_reconstructions) {
+    ocgan::Config c = small_ocgan_config();
+    const ocgan::Config chosen = ocgan::preset(row);
+    c.use_latent_disc = chosen.use_latent_disc;
+    c.use_visual_disc = chosen.use_visual_disc;
+    c.use_classifier = chosen.use_classifier;
+    c.decoder_stats_from_reconstructions = from_reconstructions;
+    ocgan::Model model(c, 21, Device::CPU);
+    model.train_step(image_batch(8, 22), 0);
+    return snapshot(model.networks().decoder->named_buffers());
+  };
+  const auto autoencoder = decoder_stats_after_step("autoencoder", true);
+  CHECK(decoder_stats_after_step("discriminators", true) == autoencoder);
+  // The released code's behaviour, kept behind the switch, differs.
+  CHECK(decoder_stats_after_step("discriminators", false) != autoencoder);
 }
