@@ -228,23 +228,33 @@ TEST_CASE("ocgan: drawing pictures changes nothing in the model", "[ocgan]") {
 
 TEST_CASE("ocgan: decodings of random latent samples do not move the decoder's statistics",
           "[ocgan]") {
-  // One step of the discriminators row decodes random samples besides the
-  // reconstruction; the autoencoder row decodes only the reconstruction. Their
-  // initial networks, noise and batch are the same, so the decoder's running
-  // statistics after the step agree exactly unless random decodings move them.
-  auto decoder_stats_after_step = [](const std::string& row, bool from_reconstructions) {
+  // The same initial networks, noise and batch in every variant below, so the
+  // decoder's running statistics after one step agree exactly unless the
+  // decodings of random or mined samples move them.
+  auto config = [](const std::string& row, bool from_reconstructions) {
     ocgan::Config c = small_ocgan_config();
     const ocgan::Config chosen = ocgan::preset(row);
     c.use_latent_disc = chosen.use_latent_disc;
     c.use_visual_disc = chosen.use_visual_disc;
     c.use_classifier = chosen.use_classifier;
     c.decoder_stats_from_reconstructions = from_reconstructions;
+    return c;
+  };
+  auto decoder_stats_after_step = [](const ocgan::Config& c) {
     ocgan::Model model(c, 21, Device::CPU);
     model.train_step(image_batch(8, 22), 0);
     return snapshot(model.networks().decoder->named_buffers());
   };
-  const auto autoencoder = decoder_stats_after_step("autoencoder", true);
-  CHECK(decoder_stats_after_step("discriminators", true) == autoencoder);
+  // The discriminators row decodes random samples besides the reconstruction;
+  // the autoencoder row decodes only the reconstruction.
+  const auto autoencoder = decoder_stats_after_step(config("autoencoder", true));
+  CHECK(decoder_stats_after_step(config("discriminators", true)) == autoencoder);
   // The released code's behaviour, kept behind the switch, differs.
-  CHECK(decoder_stats_after_step("discriminators", false) != autoencoder);
+  CHECK(decoder_stats_after_step(config("discriminators", false)) != autoencoder);
+  // Mining's decodings leave them alone too: the full model's statistics do
+  // not depend on how many mining steps it takes.
+  ocgan::Config no_mining = config("paper", true), mining = no_mining;
+  no_mining.mining_steps = 0;
+  mining.mining_steps = 5;
+  CHECK(decoder_stats_after_step(mining) == decoder_stats_after_step(no_mining));
 }
