@@ -56,8 +56,11 @@ Tensor batch_norm(const Tensor& x, const Tensor& gamma, const Tensor& beta, Tens
               ptr<T>(running_mean), ptr<T>(running_var), s, T(eps));
   }
   const Tensor x_saved = x.detach(), gamma_saved = gamma.detach();
-  const Tensor running_mean_saved = has_running ? running_mean.clone() : Tensor();
-  const Tensor running_var_saved = has_running ? running_var.clone() : Tensor();
+  // Evaluation-mode backward needs the running statistics as they were (a
+  // later training pass moves them); training-mode backward uses the batch's.
+  const bool keep_running = has_running && !training;
+  const Tensor running_mean_saved = keep_running ? running_mean.clone() : Tensor();
+  const Tensor running_var_saved = keep_running ? running_var.clone() : Tensor();
   record_op(out, "batch_norm", {x, gamma, beta}, [=](const Tensor& g) {
     const Tensor mean_b = training ? mean_used : running_mean_saved;
     const Tensor invstd_b = training ? invstd_used : running_invstd(running_var_saved, eps);
