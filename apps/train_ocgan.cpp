@@ -58,10 +58,23 @@ void add_flags(apps::Flags& f) {
                "autoencoder with 1 latent channel, 9 epochs on fashion-mnist, "
                "30 elsewhere");
   f.add_int("batch-size", 64, "images per iteration");
-  f.add_double("lr", 2e-4, "Adam learning rate of every network");
+  f.add_double("lr", 2e-4,
+               "Adam learning rate of the autoencoder, and of the other networks unless "
+               "--lr-disc is given");
+  f.add_double("lr-disc", 2e-4,
+               "Adam learning rate of the latent and visual discriminators and the classifier "
+               "(without it: --lr)");
+  f.add_double("beta1", 0.5, "Adam's beta1 for every network");
+  f.add_int("depth", 3,
+            "5x5 stride-2 convolutions of the encoder (the decoder mirrors them); the last one "
+            "gives the latent map: 4x4 after 3 on 28x28 images, 2x2 after 4");
   f.add_int("base-channels", 64, "autoencoder channels of the first layer (doubling per layer)");
   f.add_int("latent-channels", 256, "channels of the latent map (--preset auto: 1)");
   f.add_double("lambda-mse", 10.0, "weight of the reconstruction term in the autoencoder loss");
+  f.add_double("latent-weight", 1.0,
+               "weight of the latent discriminator's term in the autoencoder loss");
+  f.add_double("visual-weight", 1.0,
+               "weight of the visual discriminator's term in the autoencoder loss");
   f.add_double("noise-std", 0.4472135955, "std of the denoising input noise (variance 0.2)");
   f.add_int("mining-steps", 5, "informative-negative mining steps per iteration");
   f.add_double("mining-step-size", 0.1, "mining step along the classifier's gradient");
@@ -95,10 +108,15 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
     c.image_size = pool.h;
   }
   f.apply("batch-size", c.batch_size);
-  f.apply("lr", c.lr);
+  if (f.given("lr")) c.lr = c.disc_lr = f.real("lr");
+  f.apply("lr-disc", c.disc_lr);
+  f.apply("beta1", c.beta1);
+  f.apply("depth", c.depth);
   f.apply("base-channels", c.base_channels);
   f.apply("latent-channels", c.latent_channels);
   f.apply("lambda-mse", c.lambda_mse);
+  f.apply("latent-weight", c.latent_weight);
+  f.apply("visual-weight", c.visual_weight);
   f.apply("noise-std", c.noise_std);
   f.apply("mining-steps", c.mining_steps);
   f.apply("mining-step-size", c.mining_step_size);

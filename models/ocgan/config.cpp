@@ -40,6 +40,9 @@ void Config::validate() const {
   NOVA_CHECK(mining_step_size > 0.0, "OCGAN: --mining-step-size must be > 0, got ",
              mining_step_size);
   NOVA_CHECK(lr > 0.0, "OCGAN: --lr must be > 0, got ", lr);
+  NOVA_CHECK(disc_lr > 0.0, "OCGAN: --lr-disc must be > 0, got ", disc_lr);
+  NOVA_CHECK(beta1 >= 0.0 && beta1 < 1.0, "OCGAN: --beta1 must lie in [0, 1), got ", beta1);
+  NOVA_CHECK(beta2 >= 0.0 && beta2 < 1.0, "OCGAN: Adam's beta2 must lie in [0, 1), got ", beta2);
   NOVA_CHECK(batch_size >= 2,
              "OCGAN: --batch-size must be at least 2 (batchnorm needs a batch), got ", batch_size);
 }
@@ -80,6 +83,7 @@ void visit_fields(Config& c, Visit&& v) {
   v("ocgan.use_visual_disc", c.use_visual_disc);
   v("ocgan.use_classifier", c.use_classifier);
   v("ocgan.lr", c.lr);
+  v("ocgan.disc_lr", c.disc_lr);
   v("ocgan.beta1", c.beta1);
   v("ocgan.beta2", c.beta2);
   v("ocgan.batch_size", c.batch_size);

@@ -76,8 +76,10 @@ struct Config {
   bool use_visual_disc = true;
   bool use_classifier = true;
 
-  // Adam for every network.
+  // Adam: lr for the autoencoder, disc_lr for the latent and visual
+  // discriminators and the classifier (the paper: one rate for all).
   double lr = 2e-4;
+  double disc_lr = 2e-4;
   double beta1 = 0.5;
   double beta2 = 0.999;
   int64_t batch_size = 64;

@@ -44,11 +44,13 @@ Model::Model(const Config& config, uint64_t seed, Device device)
   nets_ = build_networks(config_, gen_);
   for (auto& [name, m] : nets_.all()) m->to(device_);
   const optim::Adam::Options adam{config_.lr, config_.beta1, config_.beta2, 1e-8, 0.0};
+  optim::Adam::Options adversary = adam;
+  adversary.lr = config_.disc_lr;
   opt_autoencoder_ =
       std::make_unique<optim::Adam>(concat_params(*nets_.encoder, *nets_.decoder), adam);
-  opt_latent_disc_ = std::make_unique<optim::Adam>(nets_.latent_disc->parameters(), adam);
-  opt_visual_disc_ = std::make_unique<optim::Adam>(nets_.visual_disc->parameters(), adam);
-  opt_classifier_ = std::make_unique<optim::Adam>(nets_.classifier->parameters(), adam);
+  opt_latent_disc_ = std::make_unique<optim::Adam>(nets_.latent_disc->parameters(), adversary);
+  opt_visual_disc_ = std::make_unique<optim::Adam>(nets_.visual_disc->parameters(), adversary);
+  opt_classifier_ = std::make_unique<optim::Adam>(nets_.classifier->parameters(), adversary);
   generator_state_ = Tensor::zeros({4}, DType::Float64);
   best_val_mse_ = Tensor::full({1}, std::numeric_limits<double>::infinity(), DType::Float64);
 }

@@ -4,7 +4,8 @@
 # latent channel, 30 epochs), says so, and stores them in the checkpoint;
 # flags given on the command line override each part; a preset given by name
 # is used as given, with the program's default epoch count, and an unknown
-# one is refused with the names the program takes.
+# one is refused with the names the program takes, and settings out of range
+# with the flag named.
 # Usage: ocgan_auto_preset.sh TRAIN_OCGAN
 set -euo pipefail
 program=$1
@@ -20,23 +21,38 @@ grep -q "epoch 30/30" <<<"$log"
 meta "$out/auto" | grep -aq '"ocgan.preset":"autoencoder"'
 meta "$out/auto" | grep -aq '"ocgan.latent_channels":"1"'
 
-log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --out "$out/given")
+log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 4 --beta1 0.75 \
+  --lr 0.001 --lr-disc 0.0625 --out "$out/given")
 grep -q "preset auto on mnist-subset: autoencoder, latent channels 8, epochs 1" <<<"$log"
 grep -q "epoch 1/1" <<<"$log"
 meta "$out/given" | grep -aq '"ocgan.latent_channels":"8"'
+meta "$out/given" | grep -aq '"ocgan.depth":"4"'
+meta "$out/given" | grep -aq '"ocgan.beta1":"0.75"'
+meta "$out/given" | grep -aq '"ocgan.lr":"0.001"'
+meta "$out/given" | grep -aq '"ocgan.disc_lr":"0.0625"'
 
-# A preset given by name keeps the program's default epoch count (2), not auto's.
-log=$("$program" "${tiny[@]}" --latent-channels 8 --preset latent --out "$out/latent")
+# A preset given by name keeps the program's default epoch count (2), not auto's;
+# --lr without --lr-disc sets the rate of every network.
+log=$("$program" "${tiny[@]}" --latent-channels 8 --preset latent --lr 0.001 --out "$out/latent")
 if grep -q "preset auto" <<<"$log"; then
   echo "a preset given by name was reported as auto"
   exit 1
 fi
 grep -q "epoch 2/2" <<<"$log"
 meta "$out/latent" | grep -aq '"ocgan.preset":"latent"'
+meta "$out/latent" | grep -aq '"ocgan.disc_lr":"0.001"'
 # An unknown name is refused with the names train_ocgan takes, auto among them.
 if msg=$("$program" "${tiny[@]}" --epochs 1 --preset best --out "$out/best" 2>&1); then
   echo "--preset best was accepted"
   exit 1
 fi
 grep -q "unknown preset 'best' (expected auto, paper, released" <<<"$msg"
-echo "auto: autoencoder, 1 latent channel, 30 epochs on mnist-subset; given flags override; latent given: latent, 2 epochs; best refused"
+for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0, 1)" \
+  "--depth 7:--depth must be 1..6"; do
+  if msg=$("$program" "${tiny[@]}" --epochs 1 ${bad%%:*} --out "$out/bad" 2>&1); then
+    echo "${bad%%:*} was accepted"
+    exit 1
+  fi
+  grep -qF -- "${bad#*:}" <<<"$msg" || { echo "message '$msg' lacks '${bad#*:}'"; exit 1; }
+done
+echo "auto: autoencoder, 1 latent channel, 30 epochs on mnist-subset; given flags override; latent given: latent, 2 epochs; best and out-of-range settings refused"

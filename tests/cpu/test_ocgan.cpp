@@ -258,3 +258,41 @@ TEST_CASE("ocgan: decodings of random latent samples do not move the decoder's s
   mining.mining_steps = 5;
   CHECK(decoder_stats_after_step(mining) == decoder_stats_after_step(no_mining));
 }
+
+TEST_CASE("ocgan: the discriminators and the classifier learn at a rate of their own", "[ocgan]") {
+  ocgan::Config c = small_ocgan_config();
+  c.lr = 1e-3;
+  c.disc_lr = 1e-5;
+  ocgan::Model model(c, 23, Device::CPU);
+  auto& nets = model.networks();
+  auto parameters_of = [](nn::Module& m) {
+    std::vector<std::vector<float>> out;
+    for (const Tensor& p : m.parameters()) out.push_back(p.to_vector());
+    return out;
+  };
+  // Adam's first step moves each parameter by lr * g / (|g| + eps): by
+  // almost exactly its rate wherever the gradient is not tiny (float32
+  // parameters round the move by up to an ulp, 1.5e-8 near 0.2).
+  auto largest_move = [&](nn::Module& m, const std::vector<std::vector<float>>& before) {
+    const auto after = parameters_of(m);
+    double largest = 0.0;
+    for (size_t i = 0; i < after.size(); ++i)
+      for (size_t j = 0; j < after[i].size(); ++j)
+        largest = std::max(largest, std::fabs(static_cast<double>(after[i][j]) - before[i][j]));
+    return largest;
+  };
+  const std::pair<const char*, nn::Module*> named[] = {{"encoder", nets.encoder.get()},
+                                                       {"latent_disc", nets.latent_disc.get()},
+                                                       {"visual_disc", nets.visual_disc.get()},
+                                                       {"classifier", nets.classifier.get()}};
+  std::vector<std::vector<std::vector<float>>> before;
+  for (const auto& [name, m] : named) before.push_back(parameters_of(*m));
+  model.train_step(image_batch(8, 24), 0);
+  for (size_t k = 0; k < before.size(); ++k) {
+    INFO(named[k].first);
+    const double rate = k == 0 ? c.lr : c.disc_lr;
+    const double moved = largest_move(*named[k].second, before[k]);
+    CHECK(moved <= rate * 1.01);
+    CHECK(moved >= rate * 0.9);
+  }
+}
