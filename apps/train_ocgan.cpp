@@ -23,20 +23,22 @@ constexpr const char* kSummary =
     "reconstruction MSE. Writes checkpoints, pictures, ROC, per-image scores and a results\n"
     "table to --out. With --score CHECKPOINT --input PATH it scores images instead.";
 
-// `--preset auto` (the default) is, per data set, the row of Table 4, latent
-// size and epoch count with the best mean validation AUC measured there
+// `--preset auto` (the default) is, per data set, the row of Table 4, encoder
+// depth, latent size and epoch count with the best mean validation AUC
+// measured there
 // (docs/results/ocgan-mnist-subset.md, docs/results/ocgan-fashion-mnist.md).
 // Data sets not measured take the embedded subset's choice. Flags given on
 // the command line override each part.
 struct AutoChoice {
   std::string preset;
+  int64_t depth = 0;
   int64_t latent_channels = 0;
   int64_t epochs = 0;
 };
 
 AutoChoice auto_choice(const std::string& dataset) {
-  if (dataset == "fashion-mnist") return {"autoencoder", 1, 9};
-  return {"autoencoder", 1, 30};
+  if (dataset == "fashion-mnist") return {"autoencoder", 4, 4, 9};
+  return {"autoencoder", 4, 4, 30};
 }
 
 // --epochs when given; without it, auto's choice for the data set, or the
@@ -54,9 +56,9 @@ void add_flags(apps::Flags& f) {
                "model preset: paper (section 3.2 and Algorithm 1), released (the authors' code), "
                "a row of Table 4: autoencoder, latent (+ latent discriminator), "
                "discriminators (+ visual discriminator, no classifier or mining); or auto, the "
-               "row, latent size and epochs chosen on validation data for the data set: "
-               "autoencoder with 1 latent channel, 9 epochs on fashion-mnist, "
-               "30 elsewhere");
+               "row, depth, latent size and epochs chosen on validation data for the data set: "
+               "the autoencoder with depth 4 and 4 latent channels (a 4x2x2 latent on 28x28 "
+               "images), 9 epochs on fashion-mnist, 30 elsewhere");
   f.add_int("batch-size", 64, "images per iteration");
   f.add_double("lr", 2e-4,
                "Adam learning rate of the autoencoder, and of the other networks unless "
@@ -67,9 +69,9 @@ void add_flags(apps::Flags& f) {
   f.add_double("beta1", 0.5, "Adam's beta1 for every network");
   f.add_int("depth", 3,
             "5x5 stride-2 convolutions of the encoder (the decoder mirrors them); the last one "
-            "gives the latent map: 4x4 after 3 on 28x28 images, 2x2 after 4");
+            "gives the latent map: 4x4 after 3 on 28x28 images, 2x2 after 4 (--preset auto: 4)");
   f.add_int("base-channels", 64, "autoencoder channels of the first layer (doubling per layer)");
-  f.add_int("latent-channels", 256, "channels of the latent map (--preset auto: 1)");
+  f.add_int("latent-channels", 256, "channels of the latent map (--preset auto: 4)");
   f.add_double("lambda-mse", 10.0, "weight of the reconstruction term in the autoencoder loss");
   f.add_double("latent-weight", 1.0,
                "weight of the latent discriminator's term in the autoencoder loss");
@@ -100,7 +102,10 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
     throw Error("--preset: unknown preset '" + name + "' (expected " + known + ")");
   }
   ocgan::Config c = ocgan::preset(name);
-  if (automatic) c.latent_channels = choice.latent_channels;
+  if (automatic) {
+    c.depth = choice.depth;
+    c.latent_channels = choice.latent_channels;
+  }
   if (c.input_from_data) {
     NOVA_CHECK(pool.h == pool.w, "OCGAN needs square images, the data set has ", pool.h, "x",
                pool.w, " (the released preset resizes to 61x61)");
@@ -127,9 +132,13 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
   if (f.on("no-latent-disc-batchnorm")) c.latent_disc_batchnorm = false;
   c.validate();
   if (automatic) {  // what auto chose, with the flags given applied
-    std::printf("preset auto on %s: %s, latent channels %lld, epochs %lld\n",
-                f.str("dataset").c_str(), name.c_str(), static_cast<long long>(c.latent_channels),
-                static_cast<long long>(epochs_from_flags(f)));
+    std::printf(
+        "preset auto on %s: %s, depth %lld, latent channels %lld (latent %lldx%lldx%lld), "
+        "epochs %lld\n",
+        f.str("dataset").c_str(), name.c_str(), static_cast<long long>(c.depth),
+        static_cast<long long>(c.latent_channels), static_cast<long long>(c.latent_channels),
+        static_cast<long long>(c.latent_size()), static_cast<long long>(c.latent_size()),
+        static_cast<long long>(epochs_from_flags(f)));
   }
   return c;
 }

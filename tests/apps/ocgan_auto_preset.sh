@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # train_ocgan's default preset, auto, resolves to the settings chosen on the
-# data set's validation data (on the embedded subset: the autoencoder row, 1
-# latent channel, 30 epochs), says so, and stores them in the checkpoint;
+# data set's validation data (on the embedded subset: the autoencoder row,
+# depth 4, 4 latent channels, 30 epochs), says so, and stores them in the checkpoint;
 # flags given on the command line override each part; a preset given by name
 # is used as given, with the program's default epoch count, and an unknown
 # one is refused with the names the program takes, and settings out of range
@@ -16,17 +16,18 @@ tiny=(--max-train-images 64 --base-channels 8 --device cpu)
 meta() { head -c 8192 "$1/mnist-subset/class0/seed0/model.safetensors"; }
 
 log=$("$program" "${tiny[@]}" --out "$out/auto")
-grep -q "preset auto on mnist-subset: autoencoder, latent channels 1, epochs 30" <<<"$log"
+grep -q "preset auto on mnist-subset: autoencoder, depth 4, latent channels 4 (latent 4x2x2), epochs 30" <<<"$log"
 grep -q "epoch 30/30" <<<"$log"
 meta "$out/auto" | grep -aq '"ocgan.preset":"autoencoder"'
-meta "$out/auto" | grep -aq '"ocgan.latent_channels":"1"'
+meta "$out/auto" | grep -aq '"ocgan.latent_channels":"4"'
+meta "$out/auto" | grep -aq '"ocgan.depth":"4"'
 
-log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 4 --beta1 0.75 \
+log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 3 --beta1 0.75 \
   --lr 0.001 --lr-disc 0.0625 --out "$out/given")
-grep -q "preset auto on mnist-subset: autoencoder, latent channels 8, epochs 1" <<<"$log"
+grep -q "preset auto on mnist-subset: autoencoder, depth 3, latent channels 8 (latent 8x4x4), epochs 1" <<<"$log"
 grep -q "epoch 1/1" <<<"$log"
 meta "$out/given" | grep -aq '"ocgan.latent_channels":"8"'
-meta "$out/given" | grep -aq '"ocgan.depth":"4"'
+meta "$out/given" | grep -aq '"ocgan.depth":"3"'
 meta "$out/given" | grep -aq '"ocgan.beta1":"0.75"'
 meta "$out/given" | grep -aq '"ocgan.lr":"0.001"'
 meta "$out/given" | grep -aq '"ocgan.disc_lr":"0.0625"'
@@ -55,4 +56,4 @@ for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0
   fi
   grep -qF -- "${bad#*:}" <<<"$msg" || { echo "message '$msg' lacks '${bad#*:}'"; exit 1; }
 done
-echo "auto: autoencoder, 1 latent channel, 30 epochs on mnist-subset; given flags override; latent given: latent, 2 epochs; best and out-of-range settings refused"
+echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; given flags override; latent given: latent, 2 epochs; best and out-of-range settings refused"
