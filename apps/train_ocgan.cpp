@@ -25,8 +25,8 @@ constexpr const char* kSummary =
 
 // `--preset auto` (the default) is, per data set, the row of Table 4, encoder
 // depth, latent size and epoch count with the best mean validation AUC
-// measured there
-// (docs/results/ocgan-mnist-subset.md, docs/results/ocgan-fashion-mnist.md).
+// measured there (docs/results/ocgan-mnist-subset.md,
+// docs/results/ocgan-fashion-mnist.md).
 // Data sets not measured take the embedded subset's choice. Flags given on
 // the command line override each part.
 struct AutoChoice {

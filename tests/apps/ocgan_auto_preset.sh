@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # train_ocgan's default preset, auto, resolves to the settings chosen on the
 # data set's validation data (on the embedded subset: the autoencoder row,
-# depth 4, 4 latent channels, 30 epochs), says so, and stores them in the checkpoint;
-# flags given on the command line override each part; a preset given by name
+# depth 4, 4 latent channels, 30 epochs), says so, and stores them in the
+# checkpoint; flags given on the command line override each part; a preset given by name
 # is used as given, with the program's default epoch count, and an unknown
 # one is refused with the names the program takes, and settings out of range
 # with the flag named.

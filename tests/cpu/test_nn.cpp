@@ -73,6 +73,7 @@ TEST_CASE("nn: frozen running statistics still normalise with the batch's", "[nn
   nn::RunningStatsFrozen frozen({&net});
   CHECK(net(x).to_vector() != tracked_out.to_vector());
 }
+
 TEST_CASE("optim: Adam matches the torch.optim.Adam update by hand", "[optim]") {
   Tensor p = Tensor::from_vector(std::vector<double>{1.0, -2.0}, {2}).requires_grad_();
   optim::Adam adam({p}, {0.1, 0.9, 0.999, 1e-8, 0.0});
