@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # train_ocgan's default preset, auto, resolves to the settings chosen on the
 # data set's validation data (on the embedded subset: the autoencoder row,
-# depth 4, 4 latent channels, 30 epochs), says so, and stores them in the
-# checkpoint; flags given on the command line override each part; a preset given by name
+# depth 4, 4 latent channels, 30 epochs; on Fashion-MNIST, from Debian's
+# dataset-fashion-mnist: the discriminators row, depth 4, 4 latent channels,
+# the discriminators learning at 0.00005, 9 epochs), says so, and stores them
+# in the checkpoint; flags given on the command line override each part; a preset given by name
 # is used as given, with the program's default epoch count, and an unknown
 # one is refused with the names the program takes, and settings out of range
 # with the flag named.
@@ -13,7 +15,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # 64 training images, batch 64: one iteration an epoch.
 tiny=(--max-train-images 64 --base-channels 8 --device cpu)
-meta() { head -c 8192 "$1/mnist-subset/class0/seed0/model.safetensors"; }
+meta() { head -c 8192 "$1/${2:-mnist-subset}/class0/seed0/model.safetensors"; }
 
 log=$("$program" "${tiny[@]}" --out "$out/auto")
 grep -q "preset auto on mnist-subset: autoencoder, depth 4, latent channels 4 (latent 4x2x2), epochs 30" <<<"$log"
@@ -21,6 +23,14 @@ grep -q "epoch 30/30" <<<"$log"
 meta "$out/auto" | grep -aq '"ocgan.preset":"autoencoder"'
 meta "$out/auto" | grep -aq '"ocgan.latent_channels":"4"'
 meta "$out/auto" | grep -aq '"ocgan.depth":"4"'
+
+log=$("$program" "${tiny[@]}" --dataset fashion-mnist --out "$out/fashion")
+grep -q "preset auto on fashion-mnist: discriminators, depth 4, latent channels 4 (latent 4x2x2), learning rates 0.0002 (autoencoder) and 5e-05 (discriminators), epochs 9" <<<"$log"
+grep -q "epoch 9/9" <<<"$log"
+meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.preset":"discriminators"'
+meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.disc_lr":"5.0000000000000002e-05"'
+meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.lr":"0.00020000000000000001"'
+meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.depth":"4"'
 
 log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 3 --beta1 0.75 \
   --lr 0.001 --lr-disc 0.0625 --out "$out/given")
@@ -56,4 +66,4 @@ for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0
   fi
   grep -qF -- "${bad#*:}" <<<"$msg" || { echo "message '$msg' lacks '${bad#*:}'"; exit 1; }
 done
-echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; given flags override; latent given: latent, 2 epochs; best and out-of-range settings refused"
+echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; discriminators (rate 0.00005), depth 4, 4 latent channels, 9 epochs on fashion-mnist; given flags override; latent given: latent, 2 epochs; best and out-of-range settings refused"
