@@ -53,21 +53,22 @@ int64_t epochs_from_flags(const apps::Flags& f) {
 // value; the defaults shown are the paper preset's (2 epochs: the Table 4
 // rows' best on the embedded subset at the paper's latent size).
 void add_flags(apps::Flags& f) {
-  f.add_string("preset", "auto",
-               "model preset: paper (section 3.2 and Algorithm 1), released (the authors' code), "
-               "a row of Table 4: autoencoder, latent (+ latent discriminator), "
-               "discriminators (+ visual discriminator, no classifier or mining); or auto, the "
-               "row, depth, latent size and epochs chosen on validation data for the data set: "
-               "depth 4 and 4 latent channels (a 4x2x2 latent on 28x28 images); on "
-               "fashion-mnist the discriminators row with --lr-disc 0.00005 and 9 epochs, "
-               "elsewhere the autoencoder row and 30 epochs");
+  f.add_string(
+      "preset", "auto",
+      "model preset: paper (section 3.2 and Algorithm 1), released (the authors' code), "
+      "a row of Table 4: autoencoder, latent (+ latent discriminator), "
+      "discriminators (+ visual discriminator, no classifier or mining); or auto, the "
+      "row, depth, latent size, discriminators' rate and epochs chosen on validation data "
+      "for the data set: depth 4 and 4 latent channels (a 4x2x2 latent on 28x28 images); on "
+      "fashion-mnist the discriminators row with --lr-disc 0.00005 and 9 epochs, "
+      "elsewhere the autoencoder row and 30 epochs");
   f.add_int("batch-size", 64, "images per iteration");
   f.add_double("lr", 2e-4,
                "Adam learning rate of the autoencoder, and of the other networks unless "
                "--lr-disc is given");
   f.add_double("lr-disc", 2e-4,
                "Adam learning rate of the latent and visual discriminators and the classifier "
-               "(without it: --lr)");
+               "(without it: --lr; --preset auto on fashion-mnist: 0.00005)");
   f.add_double("beta1", 0.5, "Adam's beta1 for every network");
   f.add_int("depth", 3,
             "5x5 stride-2 convolutions of the encoder (the decoder mirrors them); the last one "

@@ -31,6 +31,10 @@ meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.preset":"discriminators"'
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.disc_lr":"5.0000000000000002e-05"'
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.lr":"0.00020000000000000001"'
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.depth":"4"'
+# A rate given on the command line overrides the one auto chose.
+log=$("$program" "${tiny[@]}" --dataset fashion-mnist --epochs 1 --lr-disc 0.001 --out "$out/fashion_given")
+grep -q "learning rates 0.0002 (autoencoder) and 0.001 (discriminators), epochs 1" <<<"$log"
+meta "$out/fashion_given" fashion-mnist | grep -aq '"ocgan.disc_lr":"0.001"'
 
 log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 3 --beta1 0.75 \
   --lr 0.001 --lr-disc 0.0625 --out "$out/given")
@@ -66,4 +70,4 @@ for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0
   fi
   grep -qF -- "${bad#*:}" <<<"$msg" || { echo "message '$msg' lacks '${bad#*:}'"; exit 1; }
 done
-echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; discriminators (rate 0.00005), depth 4, 4 latent channels, 9 epochs on fashion-mnist; given flags override; latent given: latent, 2 epochs; best and out-of-range settings refused"
+echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; discriminators (rate 0.00005), depth 4, 4 latent channels, 9 epochs on fashion-mnist; given flags override (--lr-disc on fashion-mnist too); latent given: latent, 2 epochs; best and out-of-range settings refused"
