@@ -75,6 +75,10 @@ void add_flags(apps::Flags& f) {
             "gives the latent map: 4x4 after 3 on 28x28 images, 2x2 after 4 (--preset auto: 4)");
   f.add_int("base-channels", 64, "autoencoder channels of the first layer (doubling per layer)");
   f.add_int("latent-channels", 256, "channels of the latent map (--preset auto: 4)");
+  f.add_int("visual-base-channels", 12,
+            "visual discriminator channels of the first layer (doubling per layer)");
+  f.add_int("classifier-base-channels", 64,
+            "classifier channels of the first layer (doubling per layer)");
   f.add_double("lambda-mse", 10.0, "weight of the reconstruction term in the autoencoder loss");
   f.add_double("latent-weight", 1.0,
                "weight of the latent discriminator's term in the autoencoder loss");
@@ -123,6 +127,8 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
   f.apply("depth", c.depth);
   f.apply("base-channels", c.base_channels);
   f.apply("latent-channels", c.latent_channels);
+  f.apply("visual-base-channels", c.visual_base_channels);
+  f.apply("classifier-base-channels", c.classifier_base_channels);
   f.apply("lambda-mse", c.lambda_mse);
   f.apply("latent-weight", c.latent_weight);
   f.apply("visual-weight", c.visual_weight);

@@ -32,7 +32,9 @@ void Config::validate() const {
              "OCGAN: noise mode must be per_step or once, got '", noise_mode, "'");
   NOVA_CHECK(base_channels >= 1 && latent_channels >= 1 && visual_base_channels >= 1 &&
                  classifier_base_channels >= 1,
-             "OCGAN: channel counts must be positive");
+             "OCGAN: channel counts must be >= 1, got --base-channels ", base_channels,
+             ", --latent-channels ", latent_channels, ", --visual-base-channels ",
+             visual_base_channels, ", --classifier-base-channels ", classifier_base_channels);
   NOVA_CHECK(noise_std >= 0.0, "OCGAN: --noise-std must be >= 0, got ", noise_std);
   NOVA_CHECK(lambda_mse >= 0.0 && visual_weight >= 0.0 && latent_weight >= 0.0,
              "OCGAN: loss weights must be >= 0");

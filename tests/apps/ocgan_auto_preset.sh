@@ -37,7 +37,8 @@ grep -q "learning rates 0.0002 (autoencoder) and 0.001 (discriminators), epochs 
 meta "$out/fashion_given" fashion-mnist | grep -aq '"ocgan.disc_lr":"0.001"'
 
 log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 3 --beta1 0.75 \
-  --lr 0.001 --lr-disc 0.0625 --out "$out/given")
+  --lr 0.001 --lr-disc 0.0625 --visual-base-channels 6 --classifier-base-channels 10 \
+  --out "$out/given")
 grep -q "preset auto on mnist-subset: autoencoder, depth 3, latent channels 8 (latent 8x4x4), epochs 1" <<<"$log"
 grep -q "epoch 1/1" <<<"$log"
 meta "$out/given" | grep -aq '"ocgan.latent_channels":"8"'
@@ -45,6 +46,8 @@ meta "$out/given" | grep -aq '"ocgan.depth":"3"'
 meta "$out/given" | grep -aq '"ocgan.beta1":"0.75"'
 meta "$out/given" | grep -aq '"ocgan.lr":"0.001"'
 meta "$out/given" | grep -aq '"ocgan.disc_lr":"0.0625"'
+meta "$out/given" | grep -aq '"ocgan.visual_base_channels":"6"'
+meta "$out/given" | grep -aq '"ocgan.classifier_base_channels":"10"'
 
 # A preset given by name keeps the program's default epoch count (2), not auto's;
 # --lr without --lr-disc sets the rate of every network.
@@ -63,7 +66,7 @@ if msg=$("$program" "${tiny[@]}" --epochs 1 --preset best --out "$out/best" 2>&1
 fi
 grep -q "unknown preset 'best' (expected auto, paper, released" <<<"$msg"
 for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0, 1)" \
-  "--depth 7:--depth must be 1..6"; do
+  "--depth 7:--depth must be 1..6" "--visual-base-channels 0:--visual-base-channels 0"; do
   if msg=$("$program" "${tiny[@]}" --epochs 1 ${bad%%:*} --out "$out/bad" 2>&1); then
     echo "${bad%%:*} was accepted"
     exit 1
