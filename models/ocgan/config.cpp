@@ -1,6 +1,7 @@
 #include "models/ocgan/config.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "engine/error.h"
 #include "kernels/common/shapes.h"
@@ -30,14 +31,19 @@ void Config::validate() const {
              "OCGAN: decoder dropout must lie in [0, 1), got ", decoder_dropout);
   NOVA_CHECK(noise_mode == "per_step" || noise_mode == "once",
              "OCGAN: noise mode must be per_step or once, got '", noise_mode, "'");
-  NOVA_CHECK(base_channels >= 1 && latent_channels >= 1 && visual_base_channels >= 1 &&
-                 classifier_base_channels >= 1,
-             "OCGAN: channel counts must be >= 1, got --base-channels ", base_channels,
-             ", --latent-channels ", latent_channels, ", --visual-base-channels ",
-             visual_base_channels, ", --classifier-base-channels ", classifier_base_channels);
+  const std::pair<const char*, int64_t> channel_counts[] = {
+      {"--base-channels", base_channels},
+      {"--latent-channels", latent_channels},
+      {"--visual-base-channels", visual_base_channels},
+      {"--classifier-base-channels", classifier_base_channels}};
+  for (const auto& [flag, count] : channel_counts)
+    NOVA_CHECK(count >= 1, "OCGAN: ", flag, " must be >= 1, got ", count);
   NOVA_CHECK(noise_std >= 0.0, "OCGAN: --noise-std must be >= 0, got ", noise_std);
-  NOVA_CHECK(lambda_mse >= 0.0 && visual_weight >= 0.0 && latent_weight >= 0.0,
-             "OCGAN: loss weights must be >= 0");
+  const std::pair<const char*, double> loss_weights[] = {{"--lambda-mse", lambda_mse},
+                                                         {"--visual-weight", visual_weight},
+                                                         {"--latent-weight", latent_weight}};
+  for (const auto& [flag, weight] : loss_weights)
+    NOVA_CHECK(weight >= 0.0, "OCGAN: ", flag, " must be >= 0, got ", weight);
   NOVA_CHECK(mining_steps >= 0, "OCGAN: --mining-steps must be >= 0, got ", mining_steps);
   NOVA_CHECK(mining_step_size > 0.0, "OCGAN: --mining-step-size must be > 0, got ",
              mining_step_size);

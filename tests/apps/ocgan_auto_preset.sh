@@ -66,7 +66,8 @@ if msg=$("$program" "${tiny[@]}" --epochs 1 --preset best --out "$out/best" 2>&1
 fi
 grep -q "unknown preset 'best' (expected auto, paper, released" <<<"$msg"
 for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0, 1)" \
-  "--depth 7:--depth must be 1..6" "--visual-base-channels 0:--visual-base-channels 0"; do
+  "--depth 7:--depth must be 1..6" "--visual-base-channels 0:--visual-base-channels must be >= 1, got 0" \
+  "--visual-weight -1:--visual-weight must be >= 0, got -1"; do
   if msg=$("$program" "${tiny[@]}" --epochs 1 ${bad%%:*} --out "$out/bad" 2>&1); then
     echo "${bad%%:*} was accepted"
     exit 1
