@@ -24,8 +24,9 @@ constexpr const char* kSummary =
     "table to --out. With --score CHECKPOINT --input PATH it scores images instead.";
 
 // `--preset auto` (the default) is, per data set, the row of Table 4, encoder
-// depth, latent size, discriminators' learning rate and epoch count with the
-// best mean validation AUC measured there (docs/results/ocgan-mnist-subset.md,
+// depth, latent size, discriminators' learning rate, the latent
+// discriminator's batchnorm and epoch count with the best mean validation AUC
+// measured there (docs/results/ocgan-mnist-subset.md,
 // docs/results/ocgan-fashion-mnist.md).
 // Data sets not measured take the embedded subset's choice. Flags given on
 // the command line override each part.
@@ -35,10 +36,11 @@ struct AutoChoice {
   int64_t latent_channels = 0;
   int64_t epochs = 0;
   double disc_lr = 0;  // 0: the preset's (a row without discriminators has no use for it)
+  bool latent_disc_batchnorm = true;
 };
 
 AutoChoice auto_choice(const std::string& dataset) {
-  if (dataset == "fashion-mnist") return {"discriminators", 4, 4, 9, 5e-5};
+  if (dataset == "fashion-mnist") return {"discriminators", 4, 4, 9, 5e-5, false};
   return {"autoencoder", 4, 4, 30};
 }
 
@@ -58,9 +60,11 @@ void add_flags(apps::Flags& f) {
       "model preset: paper (section 3.2 and Algorithm 1), released (the authors' code), "
       "a row of Table 4: autoencoder, latent (+ latent discriminator), "
       "discriminators (+ visual discriminator, no classifier or mining); or auto, the "
-      "row, depth, latent size, discriminators' rate and epochs chosen on validation data "
+      "row, depth, latent size, discriminators' rate, latent discriminator's batchnorm and "
+      "epochs chosen on validation data "
       "for the data set: depth 4 and 4 latent channels (a 4x2x2 latent on 28x28 images); on "
-      "fashion-mnist the discriminators row with --lr-disc 0.00005 and 9 epochs, "
+      "fashion-mnist the discriminators row with --lr-disc 0.00005, "
+      "--no-latent-disc-batchnorm and 9 epochs, "
       "elsewhere the autoencoder row and 30 epochs");
   f.add_int("batch-size", 64, "images per iteration");
   f.add_double("lr", 2e-4,
@@ -92,7 +96,10 @@ void add_flags(apps::Flags& f) {
   f.add_switch("no-visual-disc", "ablation: no visual discriminator");
   f.add_switch("no-classifier", "ablation: no classifier and no mining");
   f.add_switch("no-latent-disc-batchnorm",
-               "the latent discriminator without batchnorm (the released code's)");
+               "the latent discriminator without batchnorm (the released code's; --preset auto "
+               "on fashion-mnist)");
+  f.add_switch("latent-disc-batchnorm",
+               "the latent discriminator with batchnorm (the paper's), where the preset has none");
 }
 
 ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool) {
@@ -113,6 +120,7 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
     c.depth = choice.depth;
     c.latent_channels = choice.latent_channels;
     if (choice.disc_lr > 0) c.disc_lr = choice.disc_lr;
+    c.latent_disc_batchnorm = choice.latent_disc_batchnorm;
   }
   if (c.input_from_data) {
     NOVA_CHECK(pool.h == pool.w, "OCGAN needs square images, the data set has ", pool.h, "x",
@@ -139,7 +147,11 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
   if (f.on("no-latent-disc")) c.use_latent_disc = false;
   if (f.on("no-visual-disc")) c.use_visual_disc = false;
   if (f.on("no-classifier")) c.use_classifier = false;
+  if (f.on("no-latent-disc-batchnorm") && f.on("latent-disc-batchnorm"))
+    throw Error(
+        "--latent-disc-batchnorm and --no-latent-disc-batchnorm contradict each other: give one");
   if (f.on("no-latent-disc-batchnorm")) c.latent_disc_batchnorm = false;
+  if (f.on("latent-disc-batchnorm")) c.latent_disc_batchnorm = true;
   c.validate();
   if (automatic) {  // what auto chose, with the flags given applied
     std::printf("preset auto on %s: %s, depth %lld, latent channels %lld (latent %lldx%lldx%lld)",
@@ -149,6 +161,8 @@ ocgan::Config config_from_flags(const apps::Flags& f, const data::ImageSet& pool
                 static_cast<long long>(c.latent_size()));
     if (c.use_latent_disc || c.use_visual_disc || c.use_classifier)
       std::printf(", learning rates %g (autoencoder) and %g (discriminators)", c.lr, c.disc_lr);
+    if (c.use_latent_disc && !c.latent_disc_batchnorm)
+      std::printf(", latent discriminator without batchnorm");
     std::printf(", epochs %lld\n", static_cast<long long>(epochs_from_flags(f)));
   }
   return c;

@@ -3,7 +3,8 @@
 # data set's validation data (on the embedded subset: the autoencoder row,
 # depth 4, 4 latent channels, 30 epochs; on Fashion-MNIST, from Debian's
 # dataset-fashion-mnist: the discriminators row, depth 4, 4 latent channels,
-# the discriminators learning at 0.00005, 9 epochs), says so, and stores them
+# the discriminators learning at 0.00005, the latent discriminator without
+# batchnorm, 9 epochs), says so, and stores them
 # in the checkpoint; flags given on the command line override each part; a preset given by name
 # is used as given, with the program's default epoch count, and an unknown
 # one is refused with the names the program takes, and settings out of range
@@ -25,16 +26,19 @@ meta "$out/auto" | grep -aq '"ocgan.latent_channels":"4"'
 meta "$out/auto" | grep -aq '"ocgan.depth":"4"'
 
 log=$("$program" "${tiny[@]}" --dataset fashion-mnist --out "$out/fashion")
-grep -q "preset auto on fashion-mnist: discriminators, depth 4, latent channels 4 (latent 4x2x2), learning rates 0.0002 (autoencoder) and 5e-05 (discriminators), epochs 9" <<<"$log"
+grep -q "preset auto on fashion-mnist: discriminators, depth 4, latent channels 4 (latent 4x2x2), learning rates 0.0002 (autoencoder) and 5e-05 (discriminators), latent discriminator without batchnorm, epochs 9" <<<"$log"
 grep -q "epoch 9/9" <<<"$log"
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.preset":"discriminators"'
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.disc_lr":"5.0000000000000002e-05"'
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.lr":"0.00020000000000000001"'
 meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.depth":"4"'
-# A rate given on the command line overrides the one auto chose.
-log=$("$program" "${tiny[@]}" --dataset fashion-mnist --epochs 1 --lr-disc 0.001 --out "$out/fashion_given")
+meta "$out/fashion" fashion-mnist | grep -aq '"ocgan.latent_disc_batchnorm":"false"'
+# A rate and the batchnorm given on the command line override auto's choice.
+log=$("$program" "${tiny[@]}" --dataset fashion-mnist --epochs 1 --lr-disc 0.001 \
+  --latent-disc-batchnorm --out "$out/fashion_given")
 grep -q "learning rates 0.0002 (autoencoder) and 0.001 (discriminators), epochs 1" <<<"$log"
 meta "$out/fashion_given" fashion-mnist | grep -aq '"ocgan.disc_lr":"0.001"'
+meta "$out/fashion_given" fashion-mnist | grep -aq '"ocgan.latent_disc_batchnorm":"true"'
 
 log=$("$program" "${tiny[@]}" --epochs 1 --latent-channels 8 --depth 3 --beta1 0.75 \
   --lr 0.001 --lr-disc 0.0625 --visual-base-channels 6 --classifier-base-channels 10 \
@@ -67,11 +71,12 @@ fi
 grep -q "unknown preset 'best' (expected auto, paper, released" <<<"$msg"
 for bad in "--lr-disc 0:--lr-disc must be > 0" "--beta1 1:--beta1 must lie in [0, 1)" \
   "--depth 7:--depth must be 1..6" "--visual-base-channels 0:--visual-base-channels must be >= 1, got 0" \
-  "--visual-weight -1:--visual-weight must be >= 0, got -1"; do
+  "--visual-weight -1:--visual-weight must be >= 0, got -1" \
+  "--latent-disc-batchnorm --no-latent-disc-batchnorm:--latent-disc-batchnorm and --no-latent-disc-batchnorm contradict each other"; do
   if msg=$("$program" "${tiny[@]}" --epochs 1 ${bad%%:*} --out "$out/bad" 2>&1); then
     echo "${bad%%:*} was accepted"
     exit 1
   fi
   grep -qF -- "${bad#*:}" <<<"$msg" || { echo "message '$msg' lacks '${bad#*:}'"; exit 1; }
 done
-echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; discriminators (rate 0.00005), depth 4, 4 latent channels, 9 epochs on fashion-mnist; given flags override (--lr-disc on fashion-mnist too); latent given: latent, 2 epochs; best and out-of-range settings refused"
+echo "auto: autoencoder, depth 4, 4 latent channels, 30 epochs on mnist-subset; discriminators (rate 0.00005, latent one without batchnorm), depth 4, 4 latent channels, 9 epochs on fashion-mnist; given flags override (--lr-disc and --latent-disc-batchnorm on fashion-mnist too); latent given: latent, 2 epochs; best and out-of-range settings refused"
