@@ -36,11 +36,12 @@ struct AutoChoice {
   int64_t latent_channels = 0;
   int64_t epochs = 0;
   double disc_lr = 0;  // 0: the preset's (a row without discriminators has no use for it)
-  bool latent_disc_batchnorm = true;
+  bool latent_disc_batchnorm = true;  // false: none, as in the released code
 };
 
 AutoChoice auto_choice(const std::string& dataset) {
-  if (dataset == "fashion-mnist") return {"discriminators", 4, 4, 9, 5e-5, false};
+  if (dataset == "fashion-mnist")
+    return {"discriminators", 4, 4, 9, 5e-5, /*latent_disc_batchnorm=*/false};
   return {"autoencoder", 4, 4, 30};
 }
 
